@@ -1,0 +1,151 @@
+/**
+ * The rooms domain: resolve a URL path, claim a ready room for a path, start a new room, and the
+ * lifecycle STARTING -> AVAILABLE -> CLAIMED -> CLOSED. Plain values in and out; no AWS event shapes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Clock, epochSeconds, isoAt } from '../clock.ts';
+import { RoomCapReachedError, RoomNotFoundError, TaskStartFailedError } from '../errors.ts';
+import type { TaskLauncher } from '../taskLauncher.ts';
+import { isLive, type Room } from './room.ts';
+import type { RoomRepository } from './roomRepository.ts';
+
+export interface RoomSettings {
+  maxRooms: number;
+  startTimeoutSeconds: number;
+  closedRetentionSeconds: number;
+  /** Environment every SFU task gets besides its room id and SFU id. */
+  taskEnvironment: Record<string, string>;
+}
+
+/** How many AVAILABLE rooms one claim attempt looks at before querying again. */
+const CLAIM_CANDIDATES = 10;
+/** Query rounds before a claim gives up with 404 while rooms keep being taken under it. */
+const CLAIM_ROUNDS = 25;
+
+export class RoomService {
+  constructor(
+    private readonly repo: RoomRepository,
+    private readonly launcher: TaskLauncher,
+    private readonly settings: RoomSettings,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The id of the live room bound to `urlPath`, or RoomNotFoundError. */
+  async getRoomId(urlPath: string): Promise<string> {
+    const room = await this.boundRoom(urlPath);
+    if (!room) throw new RoomNotFoundError();
+    return room.roomId;
+  }
+
+  /**
+   * Binds `urlPath` to an AVAILABLE room and returns its id. Idempotent: a path already bound to a
+   * live room returns that room. RoomNotFoundError when no room is available.
+   */
+  async claimRoom(urlPath: string): Promise<string> {
+    for (let round = 0; round < CLAIM_ROUNDS; round++) {
+      const existing = await this.boundRoom(urlPath);
+      if (existing) return existing.roomId;
+
+      const candidates = shuffle(await this.repo.listByStatus('AVAILABLE', CLAIM_CANDIDATES));
+      if (candidates.length === 0) throw new RoomNotFoundError();
+
+      let pathTaken = false;
+      for (const candidate of candidates) {
+        const outcome = await this.repo.claim(candidate.roomId, urlPath, isoAt(this.clock.nowMs()));
+        if (outcome === 'claimed') {
+          this.logger.info('room claimed', { roomId: candidate.roomId, urlPath });
+          return candidate.roomId;
+        }
+        if (outcome === 'path-taken') {
+          pathTaken = true;
+          break;
+        }
+      }
+      if (!pathTaken) await sleep(Math.random() * 5 * (round + 1));
+    }
+    this.logger.warn('claim gave up after contention', { urlPath });
+    throw new RoomNotFoundError();
+  }
+
+  /**
+   * Starts a new room server: a STARTING room (counted against the cap) and its task. A task that
+   * fails to start leaves no STARTING room behind.
+   */
+  async createRoom(): Promise<string> {
+    const nowMs = this.clock.nowMs();
+    const room: Room = {
+      roomId: randomUUID(),
+      sfuId: randomUUID(),
+      status: 'STARTING',
+      createdAt: isoAt(nowMs),
+      updatedAt: isoAt(nowMs),
+      version: 0,
+      expiresAt: epochSeconds(nowMs) + this.settings.startTimeoutSeconds,
+    };
+    if (!(await this.repo.insertStarting(room, this.settings.maxRooms))) {
+      throw new RoomCapReachedError(this.settings.maxRooms);
+    }
+    const log = { roomId: room.roomId, sfuId: room.sfuId };
+    let taskArn: string;
+    try {
+      taskArn = await this.launcher.start({
+        roomId: room.roomId,
+        sfuId: room.sfuId,
+        environment: { ...this.settings.taskEnvironment, ROOM_ID: room.roomId, SFU_ID: room.sfuId },
+      });
+    } catch (error) {
+      this.logger.error('task start failed; removing the STARTING room', { ...log, error: error as Error });
+      await this.repo.deleteStarting(room.roomId);
+      throw new TaskStartFailedError(error);
+    }
+    await this.repo.setTaskArn(room.roomId, taskArn);
+    this.logger.info('room starting', { ...log, taskArn });
+    return room.roomId;
+  }
+
+  /** STARTING -> AVAILABLE once the room's SFU has identified. False if the room is not STARTING/AVAILABLE. */
+  async markAvailable(roomId: string): Promise<boolean> {
+    const changed = await this.repo.markAvailable(roomId, isoAt(this.clock.nowMs()));
+    if (changed) this.logger.info('room available', { roomId });
+    return changed;
+  }
+
+  /** Any live state -> CLOSED: frees the path and the room's place under the cap. */
+  async closeRoom(roomId: string, reason: string): Promise<Room | undefined> {
+    const room = await this.repo.getRoom(roomId);
+    if (!room || room.status === 'CLOSED') return undefined;
+    const nowMs = this.clock.nowMs();
+    const closed = await this.repo.close(room, isoAt(nowMs), epochSeconds(nowMs) + this.settings.closedRetentionSeconds);
+    if (closed) {
+      this.logger.info('room closed', { roomId, reason, urlPath: room.urlPath });
+      if (room.taskArn) {
+        await this.launcher.stop(room.taskArn, reason).catch((error: unknown) => {
+          this.logger.warn('stopping the task failed', { roomId, taskArn: room.taskArn, error: error as Error });
+        });
+      }
+    }
+    return closed;
+  }
+
+  /** The live room bound to a path, dropping a binding to a room that is gone. */
+  private async boundRoom(urlPath: string): Promise<Room | undefined> {
+    const binding = await this.repo.getPath(urlPath);
+    if (!binding) return undefined;
+    const room = await this.repo.getRoom(binding.roomId);
+    if (room && room.status === 'CLAIMED' && isLive(room, this.clock.nowMs())) return room;
+    await this.repo.deletePathIfBoundTo(urlPath, binding.roomId);
+    return undefined;
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

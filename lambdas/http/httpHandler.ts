@@ -1,0 +1,113 @@
+/**
+ * The one wrapper every HTTP API handler goes through (middy): parse and validate the request with
+ * the shared schemas, call the domain, serialize the response, and map typed errors to status codes
+ * in one place. Handlers stay parse -> call -> respond.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { firstIssueMessage } from '../../protocol/index.ts';
+import {
+  AppError,
+  BadRequestError,
+  INTERNAL_ERROR_MESSAGE,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../core/errors.ts';
+import { logger } from '../core/logger.ts';
+
+/** Largest JSON body a route accepts; room requests are tiny. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface HttpRequest<Q, B> {
+  query: Q;
+  body: B;
+  pathParameters: Record<string, string | undefined>;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface HttpResult {
+  statusCode?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpSpec<QS extends z.ZodType, BS extends z.ZodType> {
+  query?: QS;
+  body?: BS;
+}
+
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function httpHandler<QS extends z.ZodType = z.ZodUnknown, BS extends z.ZodType = z.ZodUnknown>(
+  spec: HttpSpec<QS, BS>,
+  fn: (request: HttpRequest<z.infer<QS>, z.infer<BS>>) => Promise<HttpResult>,
+): HttpLambda {
+  const base = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined;
+    const body = spec.body ? validate(spec.body, parseJsonBody(event)) : undefined;
+    const result = await fn({
+      query: query as z.infer<QS>,
+      body: body as z.infer<BS>,
+      pathParameters: event.pathParameters ?? {},
+      event,
+    });
+    return json(result.statusCode ?? 200, result.body ?? {}, result.headers);
+  };
+  return middy(base)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({ onError: mapError }) as unknown as HttpLambda;
+}
+
+function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new BadRequestError(firstIssueMessage(parsed.error));
+  return parsed.data;
+}
+
+/** The request body as JSON: `{}` when absent, 415 for another content type, 400 when malformed. */
+function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === '') return {};
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`request body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  const contentType = headerValue(event.headers, 'content-type') ?? '';
+  if (!/^application\/json\b/i.test(contentType.trim())) {
+    throw new UnsupportedMediaTypeError('Content-Type must be application/json');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BadRequestError('request body is not valid JSON');
+  }
+}
+
+function headerValue(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** Typed errors -> their status and message; anything else -> 500 without internals. */
+async function mapError(request: middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>) {
+  const error = request.error;
+  if (error instanceof AppError) {
+    if (error.statusCode >= 500) logger.error('request failed', { error, cause: error.cause as Error });
+    else logger.info('request rejected', { status: error.statusCode, reason: error.message });
+    request.response = json(error.statusCode, { message: error.message }, error.headers);
+    return;
+  }
+  logger.error('unhandled error', { error: error as Error });
+  request.response = json(500, { message: INTERNAL_ERROR_MESSAGE });
+}
+
+function json(statusCode: number, body: unknown, headers?: Record<string, string>): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}

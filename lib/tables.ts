@@ -1,0 +1,68 @@
+/**
+ * The DynamoDB tables: keys, indexes and TTL attribute. One definition, read by the local stack
+ * (to create the tables in DynamoDB Local) and by the CDK data stack.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical name, also the suffix of the physical table name. */
+  readonly id: TableId;
+  /** Environment variable that carries the physical table name to the handlers. */
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+  /** Epoch-seconds expiry attribute (DynamoDB TTL). Readers treat expired items as absent. */
+  readonly ttlAttribute?: string;
+}
+
+export type TableId = 'rooms' | 'paths' | 'counters';
+
+export const ROOMS_BY_STATUS_INDEX = 'byStatus';
+
+export const tables: Readonly<Record<TableId, TableDefinition>> = {
+  /** One item per room: status, SFU, bound path, version. */
+  rooms: {
+    id: 'rooms',
+    envVar: 'ROOMS_TABLE',
+    partitionKey: { name: 'roomId', type: 'S' },
+    globalSecondaryIndexes: [
+      // Finds AVAILABLE rooms to claim and STARTING rooms to reconcile with a Query, never a Scan.
+      {
+        indexName: ROOMS_BY_STATUS_INDEX,
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per bound URL path -> room id. Its existence is what makes a claim exclusive. */
+  paths: {
+    id: 'paths',
+    envVar: 'PATHS_TABLE',
+    partitionKey: { name: 'urlPath', type: 'S' },
+    globalSecondaryIndexes: [],
+  },
+  /** Counters and leases: the live-room count behind MAX_ROOMS, the warm-pool reconciler's lease. */
+  counters: {
+    id: 'counters',
+    envVar: 'COUNTERS_TABLE',
+    partitionKey: { name: 'name', type: 'S' },
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+};
+
+export const tableList: readonly TableDefinition[] = Object.values(tables);

@@ -1,0 +1,79 @@
+/**
+ * Configuration of the local stack process, from the environment with defaults, validated at start.
+ * The handlers' own settings (WARM_ROOMS, MAX_ROOMS, ...) are validated by lambdas/core/config.ts,
+ * which the stack loads at start too so that a bad value fails there and not on the first request.
+ */
+import { z } from 'zod';
+
+const port = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a port number from 0 to 65535, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const seconds = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isFinite(parsed) || parsed <= 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a positive number of seconds, got "${value}"` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const schema = z.object({
+  PORT: port('PORT', 8080),
+  HOST: z.string().default('127.0.0.1'),
+  /** 0 = any free port. */
+  DYNAMODB_PORT: port('DYNAMODB_PORT', 0),
+  /** Port of the local ECS stand-in; 0 = any free port. */
+  ECS_PORT: port('ECS_PORT', 0),
+  /** Command line the ECS stand-in runs for each SFU task (split on spaces). */
+  SFU_TASK_COMMAND: z.string().default('node --import tsx sfu-task/src/main.ts'),
+  RECONCILE_INTERVAL_SECONDS: seconds('RECONCILE_INTERVAL_SECONDS', 15),
+  TASK_STOP_GRACE_SECONDS: seconds('TASK_STOP_GRACE_SECONDS', 5),
+  TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, { error: 'TABLE_PREFIX may hold only A-Z a-z 0-9 _ . -' }).default('local-'),
+});
+
+export interface LocalConfig {
+  port: number;
+  host: string;
+  dynamoDbPort: number;
+  ecsPort: number;
+  sfuTaskCommand: string[];
+  reconcileIntervalMs: number;
+  taskStopGraceMs: number;
+  tablePrefix: string;
+}
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const e = parsed.data;
+  const command = e.SFU_TASK_COMMAND.split(' ').filter(Boolean);
+  if (command.length === 0) throw new Error('invalid configuration: SFU_TASK_COMMAND is empty');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dynamoDbPort: e.DYNAMODB_PORT,
+    ecsPort: e.ECS_PORT,
+    sfuTaskCommand: command,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
+    taskStopGraceMs: e.TASK_STOP_GRACE_SECONDS * 1000,
+    tablePrefix: e.TABLE_PREFIX,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The local stack: DynamoDB Local with the tables, the ECS stand-in, and the gateway (HTTP API,
+ * later the WebSocket API and the web client) on one port, running the same handlers as AWS.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadConfig } from '../lambdas/core/config.ts';
+import { httpRoutes, scheduledJobs } from '../lib/routes.ts';
+import { tableList } from '../lib/tables.ts';
+import type { LocalConfig } from './config.ts';
+import { createTables, type DynamoLocal, localCredentials, startDynamoLocal } from './dynamoLocal.ts';
+import { EcsStandIn } from './ecsStandIn.ts';
+import { HttpApiGateway, sendJson } from './httpApiGateway.ts';
+import { LambdaRuntime } from './lambdaRuntime.ts';
+
+/** The one task definition the ECS stand-in knows (the Lambda config's default SFU_TASK_DEFINITION). */
+export const LOCAL_TASK_DEFINITION = 'sfu-task';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LocalStack {
+  url: string;
+  dynamoDbEndpoint: string;
+  /** Pids of every child process the stack started and that still runs. */
+  childPids(): number[];
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
+  const logger = new Logger({ serviceName: 'local-stack' });
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => logger.error('shutdown step failed', { error: error as Error }));
+    }
+  };
+  const tableName = (id: string) => `${cfg.tablePrefix}${id}`;
+  const tableEnv = Object.fromEntries(tableList.map((def) => [def.envVar, tableName(def.id)]));
+  loadConfig({ ...process.env, ...tableEnv }); // a bad WARM_ROOMS, MAX_ROOMS, ... fails here, before anything starts
+  try {
+    const dynamo: DynamoLocal = await startDynamoLocal(cfg.dynamoDbPort);
+    cleanups.push(() => dynamo.stop());
+    await createTables(dynamo.endpoint, tableList, (def) => tableName(def.id));
+
+    const server: Server = createServer();
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(cfg.port, cfg.host, ok);
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${cfg.host}:${port}`;
+    cleanups.push(
+      () =>
+        new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        }),
+    );
+
+    const ecs = new EcsStandIn({
+      command: cfg.sfuTaskCommand,
+      taskDefinitions: [LOCAL_TASK_DEFINITION],
+      cwd: REPO_ROOT,
+      taskEnvironment: { ANNOUNCED_IP: '127.0.0.1', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO' },
+      stopGraceMs: cfg.taskStopGraceMs,
+      logger,
+    });
+    const ecsEndpoint = await ecs.listen(cfg.ecsPort);
+    cleanups.push(() => ecs.close());
+
+    // The handlers' environment, as the CDK stack sets it on each Lambda function in AWS.
+    const handlerEnv: Record<string, string> = {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      ECS_ENDPOINT: ecsEndpoint,
+      SIGNALING_URL: `ws://${cfg.host}:${port}/ws`,
+      ...tableEnv,
+    };
+    Object.assign(process.env, handlerEnv);
+
+    const runtime = new LambdaRuntime(REPO_ROOT);
+    await runtime.preload([...httpRoutes.map((r) => r.entry), ...scheduledJobs.map((j) => j.entry)]);
+    const httpApi = new HttpApiGateway(httpRoutes, runtime, logger);
+    server.on('request', (req, res) => {
+      const requestUrl = new URL(req.url ?? '/', url);
+      httpApi.handle(req, res, requestUrl, `${cfg.host}:${port}`).catch((error: unknown) => {
+        logger.error('gateway error', { error: error as Error });
+        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      });
+    });
+
+    // Scheduled jobs: EventBridge rules in AWS, timers here (first run right away).
+    for (const job of scheduledJobs) {
+      const intervalMs = job.name === 'ReconcileWarmPool' ? cfg.reconcileIntervalMs : job.everySeconds * 1000;
+      let running = false;
+      const run = async () => {
+        if (running) return;
+        running = true;
+        try {
+          await runtime.invoke(job.entry, job.name, { source: 'local.scheduler', 'detail-type': 'Scheduled Event' }, 60_000);
+        } catch (error) {
+          logger.error('scheduled job failed', { job: job.name, error: error as Error });
+        } finally {
+          running = false;
+        }
+      };
+      void run();
+      const timer = setInterval(() => void run(), intervalMs);
+      cleanups.push(async () => clearInterval(timer));
+    }
+
+    return {
+      url,
+      dynamoDbEndpoint: dynamo.endpoint,
+      childPids: () => [...(dynamo.process.exitCode === null && dynamo.process.pid ? [dynamo.process.pid] : []), ...ecs.runningPids()],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

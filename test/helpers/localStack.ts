@@ -1,0 +1,128 @@
+/**
+ * Starts the real local stack (`node --import tsx bin/local.ts`, what `npm start` runs) as a child
+ * process for a test file, on free ports, and gives tests its URL and DynamoDB endpoint.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig } from '../../lambdas/core/config.ts';
+import { buildDeps, type Deps } from '../../lambdas/core/deps.ts';
+import { tableList, type TableId } from '../../lib/tables.ts';
+import { freePort } from '../../local/freePort.ts';
+import { REPO_ROOT } from '../../local/stack.ts';
+
+export const FIXTURE_TASK = `${process.execPath} test/fixtures/idleTask.mjs`;
+
+export interface TestStack {
+  url: string;
+  dynamoDbEndpoint: string;
+  env: Record<string, string>;
+  process: ChildProcess;
+  /** Everything the stack printed so far. */
+  output(): string;
+  /** Domain services wired to this stack's DynamoDB Local and ECS stand-in (what handlers use). */
+  deps(): Deps;
+  /** Every item of every table (a Scan: tests only), to check that bad input changed nothing. */
+  snapshot(): Promise<Record<TableId, unknown[]>>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
+  const dynamoPort = await freePort();
+  const ecsPort = await freePort();
+  const env: Record<string, string> = {
+    PORT: '0',
+    DYNAMODB_PORT: String(dynamoPort),
+    ECS_PORT: String(ecsPort),
+    WARM_ROOMS: '0',
+    SFU_TASK_COMMAND: FIXTURE_TASK,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    TASK_STOP_GRACE_SECONDS: '2',
+    ...extraEnv,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack not ready in 60 s:\n${output}`)), 60_000);
+    const onData = () => {
+      const match = /^ready (http:\/\/\S+)$/m.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`local stack exited with ${code} before ready:\n${output}`));
+    });
+  });
+
+  const dynamoDbEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const handlerEnv: Record<string, string> = {
+    ...env,
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+    ECS_ENDPOINT: `http://127.0.0.1:${ecsPort}`,
+  };
+  for (const def of tableList) handlerEnv[def.envVar] = `local-${def.id}`;
+  let deps: Deps | undefined;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  process.env.AWS_ACCESS_KEY_ID ??= credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= credentials.secretAccessKey;
+
+  return {
+    url,
+    dynamoDbEndpoint,
+    env: handlerEnv,
+    process: child,
+    output: () => output,
+    deps: () => (deps ??= buildDeps(loadConfig(handlerEnv))),
+    snapshot: async () => {
+      const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: 'us-east-1', credentials }));
+      const result = {} as Record<TableId, unknown[]>;
+      for (const def of tableList) {
+        const out = await db.send(new ScanCommand({ TableName: `local-${def.id}`, ConsistentRead: true }));
+        result[def.id] = (out.Items ?? []).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      }
+      db.destroy();
+      return result;
+    },
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** JSON request helper: status and parsed body. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${baseUrl}${path}`, init);
+  const text = await res.text();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    parsed = { raw: text };
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
