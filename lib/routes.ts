@@ -10,6 +10,10 @@ export interface RouteAccess {
   readonly tables: readonly TableId[];
   /** Calls ECS RunTask/StopTask/DescribeTasks for the SFU task definition. */
   readonly runsTasks?: boolean;
+  /** Posts to / closes WebSocket connections (execute-api:ManageConnections on the WebSocket API). */
+  readonly managesConnections?: boolean;
+  /** Mints tokens (KMS Sign with the token key in AWS). */
+  readonly signsTokens?: boolean;
 }
 
 export interface HttpRoute {
@@ -28,23 +32,64 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/getRoomId',
     name: 'GetRoomId',
     entry: 'lambdas/http/getRoomId.ts',
-    access: { tables: ['rooms', 'paths'] },
+    access: { tables: ['rooms', 'paths'], signsTokens: true },
   },
   {
     method: 'PATCH',
     path: '/claimRoom',
     name: 'ClaimRoom',
     entry: 'lambdas/http/claimRoom.ts',
-    // A claim tops the warm pool up, which may start rooms.
-    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true },
+    // A claim tops the warm pool up, which may start rooms (and mint their SFU tokens).
+    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true, signsTokens: true },
   },
   {
     method: 'PUT',
     path: '/createRoom',
     name: 'CreateRoom',
     entry: 'lambdas/http/createRoom.ts',
-    access: { tables: ['rooms', 'counters'], runsTasks: true },
+    access: { tables: ['rooms', 'counters'], runsTasks: true, signsTokens: true },
   },
+  {
+    method: 'GET',
+    path: '/rooms/{roomId}',
+    name: 'GetRoomState',
+    entry: 'lambdas/http/getRoomState.ts',
+    access: { tables: ['rooms', 'peers'] },
+  },
+  {
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    name: 'Jwks',
+    entry: 'lambdas/http/jwks.ts',
+    access: { tables: [], signsTokens: true },
+  },
+];
+
+/** WebSocket API routes; route selection expression `$request.body.action`. */
+export interface WsRoute {
+  /** `$connect`, `$disconnect`, `$default` or an action name. */
+  readonly routeKey: string;
+  readonly name: string;
+  readonly entry: string;
+  readonly access: RouteAccess;
+}
+
+const signaling: RouteAccess = { tables: ['connections', 'peers', 'rooms'], managesConnections: true };
+
+export const wsRoutes: readonly WsRoute[] = [
+  { routeKey: '$connect', name: 'WsConnect', entry: 'lambdas/ws/connect.ts', access: { tables: ['connections'] } },
+  {
+    routeKey: '$disconnect',
+    name: 'WsDisconnect',
+    entry: 'lambdas/ws/disconnect.ts',
+    // An SFU leaving closes its room: frees the path and stops the task.
+    access: { tables: ['connections', 'peers', 'rooms', 'paths', 'counters'], managesConnections: true, runsTasks: true },
+  },
+  { routeKey: 'identify', name: 'WsIdentify', entry: 'lambdas/ws/identify.ts', access: signaling },
+  { routeKey: 'handshake', name: 'WsHandshake', entry: 'lambdas/ws/handshake.ts', access: signaling },
+  { routeKey: 'message', name: 'WsMessage', entry: 'lambdas/ws/message.ts', access: signaling },
+  { routeKey: 'keepalive', name: 'WsKeepalive', entry: 'lambdas/ws/keepalive.ts', access: { tables: ['connections'] } },
+  { routeKey: '$default', name: 'WsDefault', entry: 'lambdas/ws/default.ts', access: signaling },
 ];
 
 /** Handlers run on a schedule (EventBridge in AWS, a timer in the local stack). */
@@ -60,7 +105,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     name: 'ReconcileWarmPool',
     entry: 'lambdas/scheduled/reconcileWarmPool.ts',
     everySeconds: 60,
-    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true },
+    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true, signsTokens: true },
   },
 ];
 

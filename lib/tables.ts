@@ -28,7 +28,7 @@ export interface TableDefinition {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'rooms' | 'paths' | 'counters';
+export type TableId = 'rooms' | 'paths' | 'counters' | 'connections' | 'peers';
 
 export const ROOMS_BY_STATUS_INDEX = 'byStatus';
 
@@ -60,6 +60,23 @@ export const tables: Readonly<Record<TableId, TableDefinition>> = {
     id: 'counters',
     envVar: 'COUNTERS_TABLE',
     partitionKey: { name: 'name', type: 'S' },
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per WebSocket connection: its token's grants, and what it identified as. */
+  connections: {
+    id: 'connections',
+    envVar: 'CONNECTIONS_TABLE',
+    partitionKey: { name: 'connectionId', type: 'S' },
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per identified peer of a room (clients and the SFU): a Query on roomId lists a room. */
+  peers: {
+    id: 'peers',
+    envVar: 'PEERS_TABLE',
+    partitionKey: { name: 'roomId', type: 'S' },
+    sortKey: { name: 'peerId', type: 'S' },
     globalSecondaryIndexes: [],
     ttlAttribute: 'expiresAt',
   },

@@ -46,6 +46,19 @@ const schema = z.object({
   ROOMS_TABLE: tableName('rooms'),
   PATHS_TABLE: tableName('paths'),
   COUNTERS_TABLE: tableName('counters'),
+  CONNECTIONS_TABLE: tableName('connections'),
+  PEERS_TABLE: tableName('peers'),
+  /** The WebSocket API's management endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
+  WS_MANAGEMENT_ENDPOINT: optionalUrl('WS_MANAGEMENT_ENDPOINT'),
+  /** `iss` of the tokens this deployment mints (the HTTP API's URL); JWKS at {issuer}/.well-known/jwks.json. */
+  TOKEN_ISSUER: optionalUrl('TOKEN_ISSUER'),
+  TOKEN_SIGNER: z.enum(['local', 'kms'], { error: 'TOKEN_SIGNER must be "local" or "kms"' }).default('local'),
+  /** PKCS#8 PEM of the RSA signing key (local signer only), possibly base64-encoded. */
+  TOKEN_PRIVATE_KEY: z.string().optional(),
+  /** KMS key id or ARN of the asymmetric RSA signing key (kms signer). */
+  TOKEN_KMS_KEY_ID: z.string().optional(),
+  PARTICIPANT_TOKEN_SECONDS: intInRange('PARTICIPANT_TOKEN_SECONDS', 60, 86_400, 3600),
+  SFU_TOKEN_SECONDS: intInRange('SFU_TOKEN_SECONDS', 600, 30 * 86_400, 7 * 86_400),
   DYNAMODB_ENDPOINT: optionalUrl('DYNAMODB_ENDPOINT'),
   ECS_ENDPOINT: optionalUrl('ECS_ENDPOINT'),
   ECS_CLUSTER: z.string().default('video-rooms'),
@@ -66,6 +79,16 @@ export interface LambdaConfig {
   region: string;
   tables: Record<TableId, string>;
   dynamoDbEndpoint: string | undefined;
+  wsManagementEndpoint: string | undefined;
+  tokens: {
+    issuer: string;
+    jwksUri: string;
+    signer: 'local' | 'kms';
+    privateKeyPem: string | undefined;
+    kmsKeyId: string | undefined;
+    participantSeconds: number;
+    sfuSeconds: number;
+  };
   ecs: {
     endpoint: string | undefined;
     cluster: string;
@@ -88,10 +111,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const e = parsed.data;
+  const issuer = e.TOKEN_ISSUER ?? 'http://127.0.0.1:8080';
+  if (e.TOKEN_SIGNER === 'kms' && !e.TOKEN_KMS_KEY_ID) throw new ConfigError('invalid configuration: TOKEN_KMS_KEY_ID is required with TOKEN_SIGNER=kms');
   return {
     region: e.AWS_REGION,
-    tables: { rooms: e.ROOMS_TABLE, paths: e.PATHS_TABLE, counters: e.COUNTERS_TABLE },
+    tables: {
+      rooms: e.ROOMS_TABLE,
+      paths: e.PATHS_TABLE,
+      counters: e.COUNTERS_TABLE,
+      connections: e.CONNECTIONS_TABLE,
+      peers: e.PEERS_TABLE,
+    },
     dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
+    wsManagementEndpoint: e.WS_MANAGEMENT_ENDPOINT,
+    tokens: {
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      signer: e.TOKEN_SIGNER,
+      privateKeyPem: decodePem(e.TOKEN_PRIVATE_KEY),
+      kmsKeyId: e.TOKEN_KMS_KEY_ID,
+      participantSeconds: e.PARTICIPANT_TOKEN_SECONDS,
+      sfuSeconds: e.SFU_TOKEN_SECONDS,
+    },
     ecs: {
       endpoint: e.ECS_ENDPOINT,
       cluster: e.ECS_CLUSTER,
@@ -108,6 +149,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
       closedRetentionSeconds: e.CLOSED_ROOM_RETENTION_SECONDS,
     },
   };
+}
+
+/** Accepts a PEM as is, or base64 of it (environment variables do not like newlines). */
+function decodePem(value: string | undefined): string | undefined {
+  if (!value || value.trim() === '') return undefined;
+  if (value.includes('-----BEGIN')) return value;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  if (!decoded.includes('-----BEGIN')) throw new ConfigError('invalid configuration: TOKEN_PRIVATE_KEY is neither a PEM nor base64 of one');
+  return decoded;
 }
 
 let cached: LambdaConfig | undefined;
