@@ -44,6 +44,9 @@ const schema = z.object({
   SFU_TASK_COMMAND: z.string().default('node --import tsx sfu-task/src/main.ts'),
   RECONCILE_INTERVAL_SECONDS: seconds('RECONCILE_INTERVAL_SECONDS', 15),
   TASK_STOP_GRACE_SECONDS: seconds('TASK_STOP_GRACE_SECONDS', 5),
+  /** API Gateway closes WebSocket connections idle 10 minutes, and every one after 2 hours. */
+  WS_IDLE_SECONDS: seconds('WS_IDLE_SECONDS', 600),
+  WS_MAX_SECONDS: seconds('WS_MAX_SECONDS', 7200),
   TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, { error: 'TABLE_PREFIX may hold only A-Z a-z 0-9 _ . -' }).default('local-'),
 });
 
@@ -56,6 +59,8 @@ export interface LocalConfig {
   reconcileIntervalMs: number;
   taskStopGraceMs: number;
   tablePrefix: string;
+  wsIdleMs: number;
+  wsMaxMs: number;
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -75,5 +80,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     taskStopGraceMs: e.TASK_STOP_GRACE_SECONDS * 1000,
     tablePrefix: e.TABLE_PREFIX,
+    wsIdleMs: e.WS_IDLE_SECONDS * 1000,
+    wsMaxMs: e.WS_MAX_SECONDS * 1000,
   };
 }

@@ -8,13 +8,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../lambdas/core/config.ts';
-import { httpRoutes, scheduledJobs } from '../lib/routes.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { httpRoutes, scheduledJobs, wsRoutes } from '../lib/routes.ts';
 import { tableList } from '../lib/tables.ts';
 import type { LocalConfig } from './config.ts';
 import { createTables, type DynamoLocal, localCredentials, startDynamoLocal } from './dynamoLocal.ts';
 import { EcsStandIn } from './ecsStandIn.ts';
 import { HttpApiGateway, sendJson } from './httpApiGateway.ts';
 import { LambdaRuntime } from './lambdaRuntime.ts';
+import { CONNECTIONS_PREFIX, WS_PATH, WsApiGateway } from './wsApiGateway.ts';
 
 /** The one task definition the ECS stand-in knows (the Lambda config's default SFU_TASK_DEFINITION). */
 export const LOCAL_TASK_DEFINITION = 'sfu-task';
@@ -39,7 +41,14 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
   };
   const tableName = (id: string) => `${cfg.tablePrefix}${id}`;
   const tableEnv = Object.fromEntries(tableList.map((def) => [def.envVar, tableName(def.id)]));
-  loadConfig({ ...process.env, ...tableEnv }); // a bad WARM_ROOMS, MAX_ROOMS, ... fails here, before anything starts
+  // The token key: TOKEN_PRIVATE_KEY if given (tests mint tokens with it), else a new one per start.
+  const privateKey =
+    process.env.TOKEN_PRIVATE_KEY ||
+    Buffer.from(
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    ).toString('base64');
+  const tokenEnv = { TOKEN_SIGNER: 'local', TOKEN_PRIVATE_KEY: privateKey };
+  loadConfig({ ...process.env, ...tableEnv, ...tokenEnv }); // a bad WARM_ROOMS, MAX_ROOMS, ... fails here, before anything starts
   try {
     const dynamo: DynamoLocal = await startDynamoLocal(cfg.dynamoDbPort);
     cleanups.push(() => dynamo.stop());
@@ -78,19 +87,38 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       ECS_ENDPOINT: ecsEndpoint,
-      SIGNALING_URL: `ws://${cfg.host}:${port}/ws`,
+      SIGNALING_URL: `ws://${cfg.host}:${port}${WS_PATH}`,
+      WS_MANAGEMENT_ENDPOINT: url,
+      TOKEN_ISSUER: url,
+      ...tokenEnv,
       ...tableEnv,
     };
     Object.assign(process.env, handlerEnv);
 
     const runtime = new LambdaRuntime(REPO_ROOT);
-    await runtime.preload([...httpRoutes.map((r) => r.entry), ...scheduledJobs.map((j) => j.entry)]);
+    await runtime.preload([...httpRoutes, ...wsRoutes, ...scheduledJobs].map((r) => r.entry));
     const httpApi = new HttpApiGateway(httpRoutes, runtime, logger);
+    const wsApi = new WsApiGateway(wsRoutes, runtime, `${cfg.host}:${port}`, { idleTimeoutMs: cfg.wsIdleMs, maxConnectionMs: cfg.wsMaxMs }, logger);
+    cleanups.push(() => wsApi.closeAll());
     server.on('request', (req, res) => {
       const requestUrl = new URL(req.url ?? '/', url);
-      httpApi.handle(req, res, requestUrl, `${cfg.host}:${port}`).catch((error: unknown) => {
+      const handled = requestUrl.pathname.startsWith(CONNECTIONS_PREFIX)
+        ? wsApi.manage(req, res, requestUrl)
+        : httpApi.handle(req, res, requestUrl, `${cfg.host}:${port}`);
+      handled.catch((error: unknown) => {
         logger.error('gateway error', { error: error as Error });
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      });
+    });
+    server.on('upgrade', (req, socket, head) => {
+      const requestUrl = new URL(req.url ?? '/', url);
+      if (requestUrl.pathname !== WS_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wsApi.upgrade(req, socket, head, requestUrl).catch((error: unknown) => {
+        logger.error('websocket upgrade failed', { error: error as Error });
+        socket.destroy();
       });
     });
 

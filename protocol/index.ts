@@ -214,7 +214,17 @@ export interface EventFrame {
   event: RoomEvent;
 }
 
-export type ServerFrame = ErrorFrame | HandshakeFrame | LeaveFrame | RoomMessageFrame | EventFrame;
+/** To a peer whose identify succeeded: from now on its handshakes and messages are accepted. */
+export interface IdentifiedFrame {
+  type: 'identified';
+  id: string;
+  roomId: string;
+  peerType: PeerType;
+  /** The room version after this identify (a join bumps it). */
+  version: number;
+}
+
+export type ServerFrame = ErrorFrame | HandshakeFrame | LeaveFrame | RoomMessageFrame | EventFrame | IdentifiedFrame;
 
 /** GET /rooms/{roomId}: the room's state and version. */
 export interface RoomStateResponse {

@@ -24,6 +24,22 @@ export class PayloadTooLargeError extends AppError {
   readonly statusCode = 413;
 }
 
+export class UnauthorizedError extends AppError {
+  readonly statusCode = 401;
+}
+
+export class ForbiddenError extends AppError {
+  readonly statusCode = 403;
+}
+
+export class ConflictError extends AppError {
+  readonly statusCode = 409;
+}
+
+export class GoneError extends AppError {
+  readonly statusCode = 410;
+}
+
 export class NotFoundError extends AppError {
   readonly statusCode = 404;
 }

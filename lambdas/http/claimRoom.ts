@@ -1,14 +1,14 @@
-/** PATCH /claimRoom {urlPath} -> 200 {roomId} | 400 missing urlPath | 404 Room not found (none available) */
-import { claimRoomBodySchema, type RoomIdResponse } from '../../protocol/index.ts';
+/** PATCH /claimRoom {urlPath} -> 200 {roomId, token, peerId, expiresAt} | 400 missing urlPath | 404 Room not found */
+import { claimRoomBodySchema, type RoomAccessResponse } from '../../protocol/index.ts';
 import { deps } from '../core/deps.ts';
 import { logger } from '../core/logger.ts';
 import { httpHandler } from './httpHandler.ts';
 
 export const handler = httpHandler({ body: claimRoomBodySchema }, async ({ body }) => {
-  const { rooms, warmPool } = deps();
+  const { rooms, warmPool, tokens } = deps();
   try {
     const roomId = await rooms.claimRoom(body.urlPath);
-    return { body: { roomId } satisfies RoomIdResponse };
+    return { body: (await tokens.participant(roomId)) satisfies RoomAccessResponse };
   } finally {
     // A claim (or a miss) is the moment the pool may be short: top it up. Its failure never fails the claim.
     await warmPool.reconcile().catch((error: unknown) => logger.error('warm pool reconcile failed', { error: error as Error }));

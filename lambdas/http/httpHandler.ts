@@ -20,10 +20,10 @@ import { logger } from '../core/logger.ts';
 /** Largest JSON body a route accepts; room requests are tiny. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-export interface HttpRequest<Q, B> {
+export interface HttpRequest<Q, B, P> {
   query: Q;
   body: B;
-  pathParameters: Record<string, string | undefined>;
+  path: P;
   event: APIGatewayProxyEventV2;
 }
 
@@ -33,24 +33,30 @@ export interface HttpResult {
   headers?: Record<string, string>;
 }
 
-export interface HttpSpec<QS extends z.ZodType, BS extends z.ZodType> {
+export interface HttpSpec<QS extends z.ZodType, BS extends z.ZodType, PS extends z.ZodType> {
   query?: QS;
   body?: BS;
+  path?: PS;
 }
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export function httpHandler<QS extends z.ZodType = z.ZodUnknown, BS extends z.ZodType = z.ZodUnknown>(
-  spec: HttpSpec<QS, BS>,
-  fn: (request: HttpRequest<z.infer<QS>, z.infer<BS>>) => Promise<HttpResult>,
+export function httpHandler<
+  QS extends z.ZodType = z.ZodUnknown,
+  BS extends z.ZodType = z.ZodUnknown,
+  PS extends z.ZodType = z.ZodUnknown,
+>(
+  spec: HttpSpec<QS, BS, PS>,
+  fn: (request: HttpRequest<z.infer<QS>, z.infer<BS>, z.infer<PS>>) => Promise<HttpResult>,
 ): HttpLambda {
   const base = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined;
+    const path = spec.path ? validate(spec.path, event.pathParameters ?? {}) : undefined;
     const body = spec.body ? validate(spec.body, parseJsonBody(event)) : undefined;
     const result = await fn({
       query: query as z.infer<QS>,
       body: body as z.infer<BS>,
-      pathParameters: event.pathParameters ?? {},
+      path: path as z.infer<PS>,
       event,
     });
     return json(result.statusCode ?? 200, result.body ?? {}, result.headers);

@@ -3,6 +3,7 @@
  * process for a test file, on free ports, and gives tests its URL and DynamoDB endpoint.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../lambdas/core/config.ts';
@@ -10,11 +11,16 @@ import { buildDeps, type Deps } from '../../lambdas/core/deps.ts';
 import { tableList, type TableId } from '../../lib/tables.ts';
 import { freePort } from '../../local/freePort.ts';
 import { REPO_ROOT } from '../../local/stack.ts';
+import { LocalTokenSigner } from '../../lambdas/core/tokens/localTokenSigner.ts';
 
 export const FIXTURE_TASK = `${process.execPath} test/fixtures/idleTask.mjs`;
 
 export interface TestStack {
   url: string;
+  wsUrl: string;
+  /** Signs with the stack's own token key (tests mint SFU tokens and forged variants with it). */
+  signer: LocalTokenSigner;
+  privateKeyPem: string;
   dynamoDbEndpoint: string;
   env: Record<string, string>;
   process: ChildProcess;
@@ -30,7 +36,9 @@ export interface TestStack {
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
   const dynamoPort = await freePort();
   const ecsPort = await freePort();
+  const privateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const env: Record<string, string> = {
+    TOKEN_PRIVATE_KEY: Buffer.from(privateKeyPem).toString('base64'),
     PORT: '0',
     DYNAMODB_PORT: String(dynamoPort),
     ECS_PORT: String(ecsPort),
@@ -72,6 +80,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     AWS_REGION: 'us-east-1',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
     ECS_ENDPOINT: `http://127.0.0.1:${ecsPort}`,
+    WS_MANAGEMENT_ENDPOINT: url,
+    TOKEN_ISSUER: url,
+    TOKEN_SIGNER: 'local',
   };
   for (const def of tableList) handlerEnv[def.envVar] = `local-${def.id}`;
   let deps: Deps | undefined;
@@ -81,6 +92,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
 
   return {
     url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/ws`,
+    signer: new LocalTokenSigner(privateKeyPem, url),
+    privateKeyPem,
     dynamoDbEndpoint,
     env: handlerEnv,
     process: child,

@@ -71,12 +71,19 @@ describe('PATCH /claimRoom', () => {
     const roomId = await availableRoom();
     const first = await call(stack.url, 'PATCH', '/claimRoom', { urlPath: 'daily-standup' });
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ roomId });
+    expect(first.body.roomId).toBe(roomId);
     const again = await call(stack.url, 'PATCH', '/claimRoom', { urlPath: 'daily-standup' });
-    expect(again.body).toEqual({ roomId });
+    expect(again.body.roomId).toBe(roomId);
     const resolved = await call(stack.url, 'GET', '/getRoomId?urlPath=daily-standup');
     expect(resolved.status).toBe(200);
-    expect(resolved.body).toEqual({ roomId });
+    expect(resolved.body.roomId).toBe(roomId);
+    // each answer carries a participant token for that room, bound to a fresh peer id
+    for (const res of [first, again, resolved]) {
+      expect(res.body.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(res.body.peerId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.body.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    }
+    expect(new Set([first, again, resolved].map((r) => r.body.peerId)).size).toBe(3);
     expect((await stack.deps().roomRepository.getRoom(roomId))?.status).toBe('CLAIMED');
   });
 
@@ -89,7 +96,7 @@ describe('PATCH /claimRoom', () => {
 
   it('a path of a CLOSED room is 404 for getRoomId, and a later claim binds a fresh room', async () => {
     const first = await availableRoom();
-    expect((await call(stack.url, 'PATCH', '/claimRoom', { urlPath: 'reused-name' })).body).toEqual({ roomId: first });
+    expect((await call(stack.url, 'PATCH', '/claimRoom', { urlPath: 'reused-name' })).body.roomId).toBe(first);
     const closed = await stack.deps().rooms.closeRoom(first, 'test: SFU gone');
     expect(closed?.status).toBe('CLOSED');
     const gone = await call(stack.url, 'GET', '/getRoomId?urlPath=reused-name');
@@ -98,7 +105,7 @@ describe('PATCH /claimRoom', () => {
 
     const second = await availableRoom();
     const reclaimed = await call(stack.url, 'PATCH', '/claimRoom', { urlPath: 'reused-name' });
-    expect(reclaimed.body).toEqual({ roomId: second });
+    expect(reclaimed.body.roomId).toBe(second);
     expect(second).not.toBe(first);
   });
 });

@@ -12,6 +12,10 @@ export interface Room {
   version: number;
   urlPath?: string;
   taskArn?: string;
+  /** The SFU's current WebSocket connection (set when it identifies). */
+  sfuConnectionId?: string;
+  /** Epoch seconds the SFU's connection dropped; it has a grace period to reconnect. */
+  sfuLostAt?: number;
   /** Epoch seconds; an expired item is treated as absent (DynamoDB deletes it late). */
   expiresAt?: number;
 }

@@ -309,3 +309,54 @@ function isConditionFailure(error: unknown): boolean {
 function ignoreConditionFailure(error: unknown): void {
   if (!isConditionFailure(error)) throw error;
 }
+
+/** Where a room's SFU is reached: set when it identifies, cleared when its connection drops. */
+export class SfuBindingRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly roomsTable: string,
+  ) {}
+
+  /**
+   * Records `connectionId` as the room's SFU connection, if `sfuId` is the room's SFU and the room is
+   * not CLOSED. Returns the room as it was before (with any previous SFU connection), or undefined.
+   */
+  async bind(roomId: string, sfuId: string, connectionId: string, nowIso: string): Promise<Room | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.roomsTable,
+          Key: { roomId },
+          UpdateExpression: 'SET sfuConnectionId = :c, updatedAt = :now REMOVE sfuLostAt',
+          ConditionExpression: 'sfuId = :sfuId AND #status <> :closed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':c': connectionId, ':sfuId': sfuId, ':closed': 'CLOSED', ':now': nowIso },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return out.Attributes as Room | undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** The SFU's connection dropped: clear it (if still this one) and note when, for the reconnect grace. */
+  async unbind(roomId: string, connectionId: string, lostAtSeconds: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.roomsTable,
+          Key: { roomId },
+          UpdateExpression: 'SET sfuLostAt = :lost REMOVE sfuConnectionId',
+          ConditionExpression: 'sfuConnectionId = :c',
+          ExpressionAttributeValues: { ':c': connectionId, ':lost': lostAtSeconds },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

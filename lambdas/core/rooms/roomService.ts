@@ -7,6 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Clock, epochSeconds, isoAt } from '../clock.ts';
 import { RoomCapReachedError, RoomNotFoundError, TaskStartFailedError } from '../errors.ts';
 import type { TaskLauncher } from '../taskLauncher.ts';
+import type { RoomTokens } from '../tokens/roomTokens.ts';
 import { isLive, type Room } from './room.ts';
 import type { RoomRepository } from './roomRepository.ts';
 
@@ -27,6 +28,7 @@ export class RoomService {
   constructor(
     private readonly repo: RoomRepository,
     private readonly launcher: TaskLauncher,
+    private readonly tokens: RoomTokens,
     private readonly settings: RoomSettings,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -93,7 +95,12 @@ export class RoomService {
       taskArn = await this.launcher.start({
         roomId: room.roomId,
         sfuId: room.sfuId,
-        environment: { ...this.settings.taskEnvironment, ROOM_ID: room.roomId, SFU_ID: room.sfuId },
+        environment: {
+          ...this.settings.taskEnvironment,
+          ROOM_ID: room.roomId,
+          SFU_ID: room.sfuId,
+          SFU_TOKEN: await this.tokens.sfu(room.roomId, room.sfuId, nowMs),
+        },
       });
     } catch (error) {
       this.logger.error('task start failed; removing the STARTING room', { ...log, error: error as Error });

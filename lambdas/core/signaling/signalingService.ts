@@ -1,0 +1,312 @@
+/**
+ * The signaling domain: who may connect, identify into which room as what, and where each frame goes.
+ * Every lookup is a GetItem on a key or a Query on one room's partition: cost does not grow with the
+ * number of rooms or connections.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type {
+  HandshakeData,
+  IdentifyData,
+  ParticipantInfo,
+  RoomEvent,
+  RoomMessageData,
+  RoomStateResponse,
+  ServerFrame,
+} from '../../../protocol/index.ts';
+import { type Clock, epochSeconds, isoAt } from '../clock.ts';
+import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import type { Room } from '../rooms/room.ts';
+import type { RoomRepository, SfuBindingRepository } from '../rooms/roomRepository.ts';
+import type { RoomService } from '../rooms/roomService.ts';
+import { InvalidTokenError, type TokenVerifier } from '../tokens/tokenVerifier.ts';
+import type { ConnectionNotifier } from './connectionNotifier.ts';
+import type { ConnectionRepository } from './connectionRepository.ts';
+import type { MembershipRepository, VersionedChange } from './membershipRepository.ts';
+import { CONNECTION_LIFETIME_SECONDS, type IdentifiedConnection, isIdentified, type PeerRecord } from './records.ts';
+
+export const CONNECTION_NOT_FOUND = 'WebSocket Connection Not Found';
+const VERSION_RETRIES = 20;
+
+export interface SignalingDeps {
+  connections: ConnectionRepository;
+  membership: MembershipRepository;
+  roomRepository: RoomRepository;
+  sfuBindings: SfuBindingRepository;
+  rooms: RoomService;
+  verifier: TokenVerifier;
+  notifier: ConnectionNotifier;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class SignalingService {
+  constructor(private readonly d: SignalingDeps) {}
+
+  /** $connect: only with a valid token; records what it grants. */
+  async connect(connectionId: string, token: string | undefined): Promise<void> {
+    let grant;
+    try {
+      grant = await this.d.verifier.verify(token);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw new UnauthorizedError(error.message);
+      throw error;
+    }
+    const nowMs = this.d.clock.nowMs();
+    await this.d.connections.put({
+      connectionId,
+      grant,
+      connectedAt: isoAt(nowMs),
+      expiresAt: epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS,
+    });
+    this.d.logger.info('connected', { connectionId, roomId: grant.room, peerId: grant.sub, role: grant.role });
+  }
+
+  /** identify: binds the connection to {id, roomId, type}, if its token grants exactly that. */
+  async identify(connectionId: string, data: IdentifyData): Promise<void> {
+    const nowMs = this.d.clock.nowMs();
+    const conn = await this.d.connections.get(connectionId, nowMs);
+    if (!conn) throw new BadRequestError(CONNECTION_NOT_FOUND);
+    const { grant } = conn;
+    const grantedType = grant.role === 'sfu' ? 'sfu' : 'client';
+    if (data.type !== grantedType) throw new ForbiddenError(`this token cannot identify as type "${data.type}"`);
+    if (data.roomId !== grant.room) throw new ForbiddenError('this token does not grant that room');
+    if (data.id !== grant.sub) throw new ForbiddenError('this token does not grant that peer id');
+    if (isIdentified(conn) && (conn.peerId !== data.id || conn.roomId !== data.roomId)) {
+      throw new ConflictError('this connection has already identified as another peer');
+    }
+    const version =
+      data.type === 'sfu' ? await this.identifySfu(connectionId, data) : await this.identifyClient(connectionId, data, nowMs);
+    await this.send(connectionId, { type: 'identified', id: data.id, roomId: data.roomId, peerType: data.type, version });
+  }
+
+  private async identifySfu(connectionId: string, data: IdentifyData): Promise<number> {
+    const nowMs = this.d.clock.nowMs();
+    const before = await this.d.sfuBindings.bind(data.roomId, data.id, connectionId, isoAt(nowMs));
+    if (!before) throw new NotFoundError('Room not found');
+    await this.d.connections.identify(connectionId, data.id, data.roomId, 'sfu');
+    if (before.status === 'STARTING') await this.d.rooms.markAvailable(data.roomId);
+    if (before.sfuConnectionId && before.sfuConnectionId !== connectionId) {
+      // the SFU reconnected: the old connection is superseded (its $disconnect then finds nothing to do)
+      await this.d.connections.delete(before.sfuConnectionId);
+      await this.d.notifier.close(before.sfuConnectionId);
+    }
+    this.d.logger.info('sfu identified', { connectionId, roomId: data.roomId, peerId: data.id });
+    return before.version;
+  }
+
+  private async identifyClient(connectionId: string, data: IdentifyData, nowMs: number): Promise<number> {
+    const expiresAt = epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS;
+    const existing = await this.d.membership.getPeer(data.roomId, data.id, nowMs);
+    if (existing) {
+      // the same peer on a new connection (a reconnect): no second participant, no event
+      const room = await this.liveRoom(data.roomId);
+      await this.d.membership.replaceConnection(data.roomId, data.id, connectionId, expiresAt);
+      await this.d.connections.identify(connectionId, data.id, data.roomId, 'client');
+      if (existing.connectionId !== connectionId) {
+        await this.d.connections.delete(existing.connectionId);
+        await this.d.notifier.close(existing.connectionId);
+      }
+      this.d.logger.info('client re-identified', { connectionId, roomId: data.roomId, peerId: data.id });
+      return room.version;
+    }
+    const peer: PeerRecord = {
+      roomId: data.roomId,
+      peerId: data.id,
+      connectionId,
+      ...(data.displayName !== undefined && { displayName: data.displayName }),
+      features: {},
+      joinedAt: isoAt(nowMs),
+      expiresAt,
+    };
+    const joined = await this.withVersion(data.roomId, (room) => this.d.membership.join(room, peer));
+    await this.d.connections.identify(connectionId, data.id, data.roomId, 'client');
+    this.d.logger.info('client joined', { connectionId, roomId: data.roomId, peerId: data.id, version: joined.version });
+    await this.publish(data.roomId, {
+      type: 'ParticipantJoinedEvent',
+      timestamp: isoAt(this.d.clock.nowMs()),
+      roomId: data.roomId,
+      version: joined.version,
+      participant: participantInfo(peer),
+    }, data.id);
+    return joined.version;
+  }
+
+  /** handshake: client -> its room's SFU; SFU -> the client named in `receiver`, within its own room. */
+  async handshake(connectionId: string, data: HandshakeData): Promise<void> {
+    const conn = await this.identified(connectionId);
+    if (data.sender !== conn.peerId) throw new ForbiddenError('sender is not the peer this connection identified as');
+    if (data.roomId !== conn.roomId) throw new ForbiddenError('roomId is not the room this connection identified into');
+    const frame: ServerFrame = { type: 'handshake', data };
+    if (conn.type === 'client') {
+      const room = await this.d.roomRepository.getRoom(conn.roomId);
+      if (!room || room.status === 'CLOSED') throw new GoneError('Room is closed');
+      if (!room.sfuConnectionId) throw new ConflictError('the room has no SFU connected right now; retry shortly');
+      if (!(await this.send(room.sfuConnectionId, frame))) throw new ConflictError('the room has no SFU connected right now; retry shortly');
+      return;
+    }
+    if (!data.receiver) throw new BadRequestError('missing receiver');
+    const peer = await this.d.membership.getPeer(conn.roomId, data.receiver, this.d.clock.nowMs());
+    if (!peer) throw new NotFoundError('receiver is not in this room');
+    if (!(await this.send(peer.connectionId, frame))) throw new GoneError('receiver is gone');
+  }
+
+  /** message: chat or features (mute / camera / screen share state), to the other clients of the room. */
+  async message(connectionId: string, data: RoomMessageData): Promise<void> {
+    const conn = await this.identified(connectionId);
+    if (conn.type !== 'client') throw new ForbiddenError('only clients send room messages');
+    if (data.kind === 'chat') {
+      await this.broadcast(conn.roomId, { type: 'message', sender: conn.peerId, roomId: conn.roomId, data }, conn.peerId);
+      return;
+    }
+    const changed = await this.withVersion(conn.roomId, (room) => this.d.membership.setFeatures(room, conn.peerId, data.features));
+    await this.broadcast(
+      conn.roomId,
+      { type: 'message', sender: conn.peerId, roomId: conn.roomId, data, version: changed.version },
+      conn.peerId,
+    );
+  }
+
+  /** keepalive: proves the connection is identified and alive; nothing else to do. */
+  async keepalive(connectionId: string): Promise<void> {
+    await this.identified(connectionId);
+  }
+
+  /**
+   * $disconnect (and a send that met GoneException): a client leaves its room (the SFU is told,
+   * the others get ParticipantLeftEvent); an SFU that closed normally closes its room, one that dropped
+   * gets a grace period to reconnect. Runs once per connection: the record is deleted first.
+   */
+  async disconnect(connectionId: string, closeCode?: number): Promise<void> {
+    const conn = await this.d.connections.delete(connectionId);
+    if (!isIdentified(conn)) return;
+    const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId };
+    if (conn.type === 'sfu') {
+      if (closeCode === 1000) {
+        await this.closeRoom(conn.roomId, 'the SFU closed its connection');
+      } else if (await this.d.sfuBindings.unbind(conn.roomId, connectionId, epochSeconds(this.d.clock.nowMs()))) {
+        this.d.logger.warn('sfu connection lost; waiting for it to reconnect', { ...log, closeCode });
+      }
+      return;
+    }
+    let left: VersionedChange<null> & { ok: true };
+    try {
+      left = await this.withVersion(conn.roomId, (room) => this.d.membership.leave(room, conn.peerId, connectionId), true);
+    } catch (error) {
+      if (error instanceof ConflictError || error instanceof GoneError) return; // moved to another connection, or room gone
+      throw error;
+    }
+    this.d.logger.info('client left', { ...log, version: left.version });
+    const room = await this.d.roomRepository.getRoom(conn.roomId);
+    if (room?.sfuConnectionId) await this.send(room.sfuConnectionId, { type: 'leave', sender: conn.peerId });
+    await this.publish(conn.roomId, {
+      type: 'ParticipantLeftEvent',
+      timestamp: isoAt(this.d.clock.nowMs()),
+      roomId: conn.roomId,
+      version: left.version,
+      participantId: conn.peerId,
+    });
+  }
+
+  /** Closes a room (SFU gone) and tells its clients. */
+  async closeRoom(roomId: string, reason: string): Promise<void> {
+    const closed = await this.d.rooms.closeRoom(roomId, reason);
+    if (!closed) return;
+    await this.publish(roomId, { type: 'RoomClosedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: closed.version, reason });
+  }
+
+  /** GET /rooms/{roomId}: state and version, for a token of that room. */
+  async roomState(roomId: string, token: string | undefined): Promise<RoomStateResponse> {
+    let grant;
+    try {
+      grant = await this.d.verifier.verify(token);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw new UnauthorizedError(error.message);
+      throw error;
+    }
+    if (grant.room !== roomId) throw new ForbiddenError('this token does not grant that room');
+    // the room first, then its peers: a change in between makes the list newer than the version, never older
+    const room = await this.d.roomRepository.getRoom(roomId);
+    if (!room) throw new NotFoundError('Room not found');
+    const peers = await this.d.membership.listPeers(roomId, this.d.clock.nowMs());
+    return {
+      roomId,
+      status: room.status,
+      version: room.version,
+      ...(room.urlPath !== undefined && { urlPath: room.urlPath }),
+      participants: peers.map(participantInfo),
+    };
+  }
+
+  /** Sends a frame to one connection (error frames, say); cleans it up if gone. */
+  async notify(connectionId: string, frame: ServerFrame): Promise<boolean> {
+    return this.send(connectionId, frame);
+  }
+
+  private async identified(connectionId: string): Promise<IdentifiedConnection> {
+    const conn = await this.d.connections.get(connectionId, this.d.clock.nowMs());
+    if (!isIdentified(conn)) throw new BadRequestError(CONNECTION_NOT_FOUND);
+    return conn;
+  }
+
+  private async liveRoom(roomId: string): Promise<Room> {
+    const room = await this.d.roomRepository.getRoom(roomId);
+    if (!room) throw new NotFoundError('Room not found');
+    if (room.status === 'CLOSED') throw new GoneError('Room is closed');
+    if (room.status !== 'CLAIMED') throw new ConflictError('Room is not open for participants yet');
+    return room;
+  }
+
+  /** Re-reads the room and retries a versioned change until its version condition holds. */
+  private async withVersion<T>(
+    roomId: string,
+    change: (room: Room) => Promise<VersionedChange<T>>,
+    anyStatus = false,
+  ): Promise<VersionedChange<T> & { ok: true }> {
+    for (let attempt = 0; attempt < VERSION_RETRIES; attempt++) {
+      const room = anyStatus ? await this.d.roomRepository.getRoom(roomId) : await this.liveRoom(roomId);
+      if (!room) throw new GoneError('Room is gone');
+      const result = await change(room);
+      if (result.ok) return result;
+      if (result.reason === 'condition') throw new ConflictError('the change no longer applies');
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+    }
+    throw new ConflictError('the room is changing too fast; retry');
+  }
+
+  /** An event to every client of the room (but `except`) and to its SFU. */
+  private async publish(roomId: string, event: RoomEvent, except?: string): Promise<void> {
+    await this.broadcast(roomId, { type: 'event', event }, except, true);
+  }
+
+  private async broadcast(roomId: string, frame: ServerFrame, except?: string, includeSfu = false): Promise<void> {
+    const nowMs = this.d.clock.nowMs();
+    const targets = (await this.d.membership.listPeers(roomId, nowMs)).filter((p) => p.peerId !== except).map((p) => p.connectionId);
+    if (includeSfu) {
+      const room = await this.d.roomRepository.getRoom(roomId);
+      if (room?.sfuConnectionId) targets.push(room.sfuConnectionId);
+    }
+    await Promise.all(targets.map((id) => this.send(id, frame)));
+  }
+
+  /** Sends a frame; a connection found gone is cleaned up as if it had disconnected. */
+  private async send(connectionId: string, frame: ServerFrame): Promise<boolean> {
+    const delivered = await this.d.notifier.send(connectionId, frame);
+    if (!delivered) {
+      this.d.logger.info('connection gone; cleaning up', { connectionId });
+      await this.disconnect(connectionId).catch((error: unknown) =>
+        this.d.logger.error('cleanup of a gone connection failed', { connectionId, error: error as Error }),
+      );
+    }
+    return delivered;
+  }
+}
+
+function participantInfo(peer: PeerRecord): ParticipantInfo {
+  return {
+    id: peer.peerId,
+    type: 'client',
+    ...(peer.displayName !== undefined && { displayName: peer.displayName }),
+    features: peer.features ?? {},
+    joinedAt: peer.joinedAt,
+  };
+}
