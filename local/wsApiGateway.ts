@@ -103,9 +103,9 @@ export class WsApiGateway {
     }
     if (req.method === 'GET') {
       return sendJson(res, 200, {
-        ConnectedAt: new Date(conn.connectedAt).toISOString(),
-        Identity: { SourceIp: conn.sourceIp, UserAgent: conn.userAgent },
-        LastActiveAt: new Date(conn.lastActiveAt).toISOString(),
+        connectedAt: new Date(conn.connectedAt).toISOString(),
+        identity: { sourceIp: conn.sourceIp, userAgent: conn.userAgent },
+        lastActiveAt: new Date(conn.lastActiveAt).toISOString(),
       });
     }
     if (req.method === 'DELETE') {

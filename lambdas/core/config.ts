@@ -72,6 +72,7 @@ const schema = z.object({
   MAX_ROOMS: intInRange('MAX_ROOMS', 1, 10_000, 20),
   ROOM_START_TIMEOUT_SECONDS: intInRange('ROOM_START_TIMEOUT_SECONDS', 10, 3600, 600),
   ROOM_IDLE_SECONDS: intInRange('ROOM_IDLE_SECONDS', 5, 86_400, 300),
+  SFU_RECONNECT_GRACE_SECONDS: intInRange('SFU_RECONNECT_GRACE_SECONDS', 1, 3600, 60),
   CLOSED_ROOM_RETENTION_SECONDS: intInRange('CLOSED_ROOM_RETENTION_SECONDS', 60, 30 * 86_400, 86_400),
 });
 
@@ -98,7 +99,14 @@ export interface LambdaConfig {
     securityGroups: string[];
   };
   sfu: { engine: 'werift' | 'mediasoup'; signalingUrl: string; idleSeconds: number };
-  rooms: { warmRooms: number; maxRooms: number; startTimeoutSeconds: number; closedRetentionSeconds: number };
+  rooms: {
+    warmRooms: number;
+    maxRooms: number;
+    startTimeoutSeconds: number;
+    closedRetentionSeconds: number;
+    /** A room whose SFU connection dropped is closed if the SFU has not reconnected after this. */
+    sfuReconnectGraceSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -147,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
       maxRooms: e.MAX_ROOMS,
       startTimeoutSeconds: e.ROOM_START_TIMEOUT_SECONDS,
       closedRetentionSeconds: e.CLOSED_ROOM_RETENTION_SECONDS,
+      sfuReconnectGraceSeconds: e.SFU_RECONNECT_GRACE_SECONDS,
     },
   };
 }

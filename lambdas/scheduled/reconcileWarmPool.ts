@@ -1,8 +1,13 @@
-/** Scheduled (EventBridge in AWS, a timer locally): top up the warm pool, close rooms that never started. */
+/**
+ * Scheduled (EventBridge in AWS, a timer locally): top up the warm pool, close rooms that never
+ * started, and close rooms whose SFU dropped its connection and did not come back in time.
+ */
 import { deps } from '../core/deps.ts';
 import { logger } from '../core/logger.ts';
 
 export const handler = async (): Promise<void> => {
-  const result = await deps().warmPool.reconcile();
-  logger.debug('reconcile', { ...result });
+  const { warmPool, signaling, config } = deps();
+  const abandoned = await signaling.closeAbandonedRooms(config.rooms.sfuReconnectGraceSeconds, config.rooms.maxRooms);
+  const result = await warmPool.reconcile();
+  logger.debug('reconcile', { ...result, abandoned });
 };

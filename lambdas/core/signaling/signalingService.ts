@@ -214,6 +214,24 @@ export class SignalingService {
     await this.publish(roomId, { type: 'RoomClosedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: closed.version, reason });
   }
 
+  /**
+   * Closes rooms whose SFU connection dropped more than `graceSeconds` ago without it coming back
+   * (run by the scheduled reconciler). Reads at most `maxRooms` rooms per state: the live-room cap.
+   */
+  async closeAbandonedRooms(graceSeconds: number, maxRooms: number): Promise<number> {
+    const now = epochSeconds(this.d.clock.nowMs());
+    let closed = 0;
+    for (const status of ['AVAILABLE', 'CLAIMED'] as const) {
+      for (const room of await this.d.roomRepository.listByStatus(status, maxRooms)) {
+        if (room.sfuLostAt !== undefined && now - room.sfuLostAt >= graceSeconds) {
+          await this.closeRoom(room.roomId, 'the SFU did not reconnect');
+          closed++;
+        }
+      }
+    }
+    return closed;
+  }
+
   /** GET /rooms/{roomId}: state and version, for a token of that room. */
   async roomState(roomId: string, token: string | undefined): Promise<RoomStateResponse> {
     let grant;
