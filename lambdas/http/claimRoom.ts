@@ -11,6 +11,6 @@ export const handler = httpHandler({ body: claimRoomBodySchema }, async ({ body 
     return { body: (await tokens.participant(roomId)) satisfies RoomAccessResponse };
   } finally {
     // A claim (or a miss) is the moment the pool may be short: top it up. Its failure never fails the claim.
-    await warmPool.reconcile().catch((error: unknown) => logger.error('warm pool reconcile failed', { error: error as Error }));
+    await warmPool.topUp().catch((error: unknown) => logger.error('warm pool reconcile failed', { error: error as Error }));
   }
 });

@@ -36,9 +36,11 @@ export class RoomService {
 
   /** The id of the live room bound to `urlPath`, or RoomNotFoundError. */
   async getRoomId(urlPath: string): Promise<string> {
-    const room = await this.boundRoom(urlPath);
-    if (!room) throw new RoomNotFoundError();
-    return room.roomId;
+    // One GetItem: a path item exists exactly while its room is CLAIMED (claim writes both in one
+    // transaction, close deletes both in one), so the binding alone answers.
+    const binding = await this.repo.getPath(urlPath);
+    if (!binding) throw new RoomNotFoundError();
+    return binding.roomId;
   }
 
   /**
@@ -47,10 +49,14 @@ export class RoomService {
    */
   async claimRoom(urlPath: string): Promise<string> {
     for (let round = 0; round < CLAIM_ROUNDS; round++) {
-      const existing = await this.boundRoom(urlPath);
+      // the path's binding and the claimable rooms, read at once
+      const [existing, available] = await Promise.all([
+        this.boundRoom(urlPath),
+        this.repo.listByStatus('AVAILABLE', CLAIM_CANDIDATES),
+      ]);
       if (existing) return existing.roomId;
 
-      const candidates = shuffle(await this.repo.listByStatus('AVAILABLE', CLAIM_CANDIDATES));
+      const candidates = shuffle(available);
       if (candidates.length === 0) throw new RoomNotFoundError();
 
       let pathTaken = false;

@@ -31,6 +31,20 @@ export class WarmPool {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * After a claim: tops the pool up only if it is short (two Queries in parallel when it is not),
+   * leaving expiry and other upkeep to the scheduled run.
+   */
+  async topUp(): Promise<ReconcileResult | undefined> {
+    if (this.warmRooms === 0) return undefined;
+    const [starting, available] = await Promise.all([
+      this.repo.listByStatus('STARTING', this.warmRooms),
+      this.repo.listByStatus('AVAILABLE', this.warmRooms),
+    ]);
+    if (starting.length + available.length >= this.warmRooms) return undefined;
+    return this.reconcile();
+  }
+
   async reconcile(): Promise<ReconcileResult> {
     const owner = randomUUID();
     if (!(await this.repo.acquireLease(RECONCILER_LEASE, owner, epochSeconds(this.clock.nowMs()), LEASE_SECONDS))) {

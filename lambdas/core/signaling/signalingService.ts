@@ -23,8 +23,10 @@ import type { ConnectionNotifier } from './connectionNotifier.ts';
 import type { ConnectionRepository } from './connectionRepository.ts';
 import type { MembershipRepository, VersionedChange } from './membershipRepository.ts';
 import { CONNECTION_LIFETIME_SECONDS, type IdentifiedConnection, isIdentified, type PeerRecord } from './records.ts';
+import { RouteCache } from './routeCache.ts';
 
 export const CONNECTION_NOT_FOUND = 'WebSocket Connection Not Found';
+const SFU_ABSENT = 'the room has no SFU connected right now; retry shortly';
 const VERSION_RETRIES = 20;
 
 export interface SignalingDeps {
@@ -40,6 +42,8 @@ export interface SignalingDeps {
 }
 
 export class SignalingService {
+  private readonly cache = new RouteCache();
+
   constructor(private readonly d: SignalingDeps) {}
 
   /** $connect: only with a valid token; records what it grants. */
@@ -138,16 +142,43 @@ export class SignalingService {
     if (data.roomId !== conn.roomId) throw new ForbiddenError('roomId is not the room this connection identified into');
     const frame: ServerFrame = { type: 'handshake', data };
     if (conn.type === 'client') {
-      const room = await this.d.roomRepository.getRoom(conn.roomId);
-      if (!room || room.status === 'CLOSED') throw new GoneError('Room is closed');
-      if (!room.sfuConnectionId) throw new ConflictError('the room has no SFU connected right now; retry shortly');
-      if (!(await this.send(room.sfuConnectionId, frame))) throw new ConflictError('the room has no SFU connected right now; retry shortly');
+      await this.relay(conn.roomId, undefined, frame, async () => {
+        const room = await this.d.roomRepository.getRoom(conn.roomId);
+        if (!room || room.status === 'CLOSED') throw new GoneError('Room is closed');
+        if (!room.sfuConnectionId) throw new ConflictError(SFU_ABSENT);
+        return room.sfuConnectionId;
+      }, () => new ConflictError(SFU_ABSENT));
       return;
     }
     if (!data.receiver) throw new BadRequestError('missing receiver');
-    const peer = await this.d.membership.getPeer(conn.roomId, data.receiver, this.d.clock.nowMs());
-    if (!peer) throw new NotFoundError('receiver is not in this room');
-    if (!(await this.send(peer.connectionId, frame))) throw new GoneError('receiver is gone');
+    const receiver = data.receiver;
+    await this.relay(conn.roomId, receiver, frame, async () => {
+      const peer = await this.d.membership.getPeer(conn.roomId, receiver, this.d.clock.nowMs());
+      if (!peer) throw new NotFoundError('receiver is not in this room');
+      return peer.connectionId;
+    }, () => new GoneError('receiver is gone'));
+  }
+
+  /**
+   * Posts `frame` to the room's SFU (peerId undefined) or to a client, through the cached route; a
+   * route found gone is looked up again once (it moves when its peer reconnects).
+   */
+  private async relay(
+    roomId: string,
+    peerId: string | undefined,
+    frame: ServerFrame,
+    lookup: () => Promise<string>,
+    goneError: () => Error,
+  ): Promise<void> {
+    const cached = this.cache.target(roomId, peerId);
+    if (cached && (await this.d.notifier.send(cached, frame))) return;
+    this.cache.forgetTarget(roomId, peerId);
+    const target = await lookup();
+    if (await this.send(target, frame)) {
+      this.cache.rememberTarget(roomId, peerId, target);
+      return;
+    }
+    throw goneError();
   }
 
   /** message: chat or features (mute / camera / screen share state), to the other clients of the room. */
@@ -177,6 +208,7 @@ export class SignalingService {
    * gets a grace period to reconnect. Runs once per connection: the record is deleted first.
    */
   async disconnect(connectionId: string, closeCode?: number): Promise<void> {
+    this.cache.forgetConnection(connectionId);
     const conn = await this.d.connections.delete(connectionId);
     if (!isIdentified(conn)) return;
     const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId };
@@ -261,8 +293,11 @@ export class SignalingService {
   }
 
   private async identified(connectionId: string): Promise<IdentifiedConnection> {
+    const cached = this.cache.connection(connectionId);
+    if (cached) return cached;
     const conn = await this.d.connections.get(connectionId, this.d.clock.nowMs());
     if (!isIdentified(conn)) throw new BadRequestError(CONNECTION_NOT_FOUND);
+    this.cache.rememberConnection(conn);
     return conn;
   }
 

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../lambdas/core/config.ts';
+import { loadLocalConfig } from '../../local/config.ts';
+
+const tables = { ROOMS_TABLE: 'r', PATHS_TABLE: 'p', COUNTERS_TABLE: 'c', CONNECTIONS_TABLE: 'co', PEERS_TABLE: 'pe' };
+
+describe('lambda config', () => {
+  it('has defaults for everything but the table names', () => {
+    const cfg = loadConfig({ ...tables });
+    expect(cfg.rooms).toEqual({ warmRooms: 1, maxRooms: 20, startTimeoutSeconds: 600, closedRetentionSeconds: 86_400, sfuReconnectGraceSeconds: 60 });
+    expect(cfg.sfu.engine).toBe('werift');
+    expect(cfg.tokens.jwksUri).toBe('http://127.0.0.1:8080/.well-known/jwks.json');
+    expect(cfg.dynamoDbEndpoint).toBeUndefined();
+    expect(cfg.ecs.subnets).toEqual([]);
+  });
+
+  it('names the missing table variable', () => {
+    expect(() => loadConfig({ ...tables, PEERS_TABLE: undefined })).toThrow(/PEERS_TABLE is required/);
+  });
+
+  it('rejects bad values with a message naming the variable and the value', () => {
+    expect(() => loadConfig({ ...tables, WARM_ROOMS: '-1' })).toThrow(/WARM_ROOMS must be an integer from 0 to 100, got "-1"/);
+    expect(() => loadConfig({ ...tables, MAX_ROOMS: '2.5' })).toThrow(/MAX_ROOMS/);
+    expect(() => loadConfig({ ...tables, DYNAMODB_ENDPOINT: 'not a url' })).toThrow(/DYNAMODB_ENDPOINT must be a URL/);
+    expect(() => loadConfig({ ...tables, TOKEN_SIGNER: 'kms' })).toThrow(/TOKEN_KMS_KEY_ID is required/);
+    expect(() => loadConfig({ ...tables, TOKEN_PRIVATE_KEY: 'bm90IGEga2V5' })).toThrow(ConfigError);
+  });
+
+  it('parses lists and accepts a base64 PEM', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n';
+    const cfg = loadConfig({ ...tables, SFU_SUBNETS: 'subnet-1, subnet-2,', TOKEN_PRIVATE_KEY: Buffer.from(pem).toString('base64') });
+    expect(cfg.ecs.subnets).toEqual(['subnet-1', 'subnet-2']);
+    expect(cfg.tokens.privateKeyPem).toBe(pem);
+  });
+});
+
+describe('local stack config', () => {
+  it('defaults to port 8080 on loopback and the werift SFU task', () => {
+    const cfg = loadLocalConfig({});
+    expect(cfg.port).toBe(8080);
+    expect(cfg.host).toBe('127.0.0.1');
+    expect(cfg.sfuTaskCommand).toEqual(['node', '--import', 'tsx', 'sfu-task/src/main.ts']);
+    expect(cfg.wsIdleMs).toBe(600_000);
+    expect(cfg.wsMaxMs).toBe(7_200_000);
+  });
+
+  it('rejects a bad port or an empty task command', () => {
+    expect(() => loadLocalConfig({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
+    expect(() => loadLocalConfig({ SFU_TASK_COMMAND: '   ' })).toThrow(/SFU_TASK_COMMAND is empty/);
+    expect(() => loadLocalConfig({ WS_IDLE_SECONDS: '0' })).toThrow(/WS_IDLE_SECONDS must be a positive number/);
+  });
+});
