@@ -1,0 +1,58 @@
+/**
+ * A client's publishing connection on werift: the client offers (audio, video, later more), the SFU
+ * answers; each sending m-section becomes a WeriftPublishedTrack.
+ */
+import type { RTCPeerConnectionConfig, RTCRtpTransceiver, RTCTrackEvent } from 'werift';
+import { ClientInputError } from '../../errors.ts';
+import type { ConnectionEvents, ProducerConnection, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
+import type { GatherLock } from './gatherLock.ts';
+import { checkSdp } from './sdpCheck.ts';
+import { WeriftConnection } from './WeriftConnection.ts';
+import { WeriftPublishedTrack } from './WeriftPublishedTrack.ts';
+
+export class WeriftProducerConnection extends WeriftConnection<ConnectionEvents> implements ProducerConnection {
+  private readonly published = new Map<RTCRtpTransceiver, WeriftPublishedTrack>();
+
+  constructor(peerId: string, config: RTCPeerConnectionConfig, gatherLock: GatherLock) {
+    super(peerId, config, gatherLock);
+    this.pc.ontrack = (event: RTCTrackEvent) => this.onRemoteTrack(event);
+  }
+
+  get tracks(): readonly WeriftPublishedTrack[] {
+    return [...this.published.values()];
+  }
+
+  async handleOffer(offer: SessionDescription): Promise<SessionDescription> {
+    if (this.closed) throw new ClientInputError('producer connection is closed', 409);
+    if (offer.type !== 'offer') throw new ClientInputError('producer description must be an offer (the client offers, the SFU answers)');
+    const sdp = checkSdp(offer.sdp, 'offer');
+    if (this.pc.signalingState !== 'stable') throw new ClientInputError('producer offer while a negotiation is in progress', 409);
+    try {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    } catch (error) {
+      throw new ClientInputError(`offer rejected: ${(error as Error).message}`);
+    }
+    const answer = await this.pc.createAnswer();
+    return { type: 'answer', sdp: await this.setLocal({ type: 'answer', sdp: answer.sdp }) };
+  }
+
+  requestKeyframe(track: PublishedTrack): void {
+    for (const published of this.published.values()) if (published.id === track.id) published.requestKeyframe();
+  }
+
+  protected onClose(): void {
+    for (const track of this.published.values()) track.close();
+  }
+
+  private onRemoteTrack(event: RTCTrackEvent): void {
+    const { transceiver, track } = event;
+    if (this.published.has(transceiver)) return; // renegotiation reports existing tracks again
+    const kind = track.kind === 'audio' ? 'audio' : 'video';
+    const ssrc = transceiver.receiver.trackBySSRC ? Number(Object.keys(transceiver.receiver.trackBySSRC)[0]) : NaN;
+    const id = `${this.peerId}:${transceiver.mid ?? this.published.size}`;
+    this.published.set(
+      transceiver,
+      new WeriftPublishedTrack(this.peerId, id, kind, track, transceiver.receiver, Number.isFinite(ssrc) ? ssrc : undefined),
+    );
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The SFU task: one process per room. Reads its configuration, resolves the address to announce,
+ * connects to the WebSocket API as the room's SFU and forwards every participant's media to every
+ * other participant. Exits 0 after ROOM_IDLE_SECONDS without clients (once it has had one) and on
+ * SIGTERM/SIGINT; exits 1 with one line on a bad configuration or when signaling stays unreachable.
+ */
+import { writeFile } from 'node:fs/promises';
+import { handshakeDataSchema } from '../../protocol/index.ts';
+import { awsAnnouncedIpDeps, resolveAnnouncedIp } from './announcedIp.ts';
+import { loadConfig, type SfuConfig } from './config.ts';
+import { createEngine } from './engines/createEngine.ts';
+import { ConfigError } from './errors.ts';
+import { createLogger } from './logger.ts';
+import { IdleWatcher } from './room/IdleWatcher.ts';
+import { Room } from './room/Room.ts';
+import { SignalingClient } from './signaling/SignalingClient.ts';
+
+const HEALTH_INTERVAL_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: SfuConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const logger = createLogger(config.roomId, config.sfuId);
+
+  let announcedIp: string;
+  try {
+    announcedIp = await resolveAnnouncedIp(config, awsAnnouncedIpDeps((message, extra) => logger.warn(message, extra ?? {})));
+  } catch (error) {
+    console.error(`cannot determine the address to announce: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  let engine;
+  try {
+    engine = createEngine(config.engine, { announcedIp, portRange: config.portRange });
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `cannot start the media engine: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  const room = new Room({ roomId: config.roomId, sfuId: config.sfuId, engine, logger });
+  const signaling = new SignalingClient({
+    url: config.signalingUrl,
+    token: config.sfuToken,
+    roomId: config.roomId,
+    sfuId: config.sfuId,
+    logger,
+    keepaliveMs: config.keepaliveMs,
+    rotateMs: config.rotateMs,
+    maxOfflineMs: Math.max(config.idleMs, 60_000),
+  });
+
+  let stopping = false;
+  const stop = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('sfu stopping', { reason, exitCode: code });
+    idle.close();
+    clearInterval(health);
+    signaling.close();
+    await room.close().catch(() => undefined);
+    process.exit(code);
+  };
+
+  const idle = new IdleWatcher(config.idleMs, () => void stop(`no clients for ${config.idleMs / 1000} s`, 0));
+  room.on('participants', (count) => idle.update(count));
+  room.on('handshake', (data) => signaling.send({ action: 'handshake', data }));
+
+  signaling.on('frame', (frame) => {
+    switch (frame.type) {
+      case 'handshake': {
+        const parsed = handshakeDataSchema.safeParse(frame.data);
+        if (!parsed.success) {
+          logger.warn('ignored a malformed handshake frame', { reason: parsed.error.issues[0]?.message });
+          return;
+        }
+        void room.handleHandshake(parsed.data);
+        return;
+      }
+      case 'leave':
+        if (typeof frame.sender === 'string') room.leave(frame.sender);
+        return;
+      case 'event': {
+        const event = frame.event as { type?: string; participant?: { id?: string; type?: string }; participantId?: string } | undefined;
+        if (event?.type === 'ParticipantJoinedEvent' && event.participant?.type === 'client' && event.participant.id) {
+          room.join(event.participant.id);
+        } else if (event?.type === 'ParticipantLeftEvent' && event.participantId) {
+          room.leave(event.participantId);
+        } else if (event?.type === 'RoomClosedEvent') {
+          void stop('room closed', 0);
+        }
+        return;
+      }
+      case 'error':
+        logger.warn('signaling reported an error', { action: frame.action, status: frame.status, message: frame.message });
+        return;
+      default:
+        logger.debug('ignored frame', { type: frame.type });
+    }
+  });
+  signaling.on('unreachable', () => void stop('signaling unreachable', 1));
+
+  const touchHealth = () => {
+    if (config.healthFile && signaling.isIdentified) writeFile(config.healthFile, String(Date.now())).catch(() => undefined);
+  };
+  signaling.on('identified', touchHealth);
+  const health = setInterval(touchHealth, HEALTH_INTERVAL_MS);
+
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+
+  logger.info('sfu starting', { engine: engine.name, announcedIp, portRange: config.portRange, idleSeconds: config.idleMs / 1000 });
+  signaling.start();
+}
+
+void main();

@@ -1,0 +1,266 @@
+/**
+ * The room, engine-free: who is in it, what each publishes, who receives whom.
+ *
+ * - A client becomes a participant with its first handshake (or a ParticipantJoinedEvent).
+ * - A new participant gets a consumer connection for every participant that already publishes.
+ * - Tracks a participant publishes (first offer or a later re-offer) reach every other participant:
+ *   a new consumer connection, or a renegotiation of the existing one.
+ * - `leave` closes the participant's producer, its consumers, and every consumer of its media.
+ * - Bad input from a client gets a handshake frame back with `error: {status, message}`; nothing
+ *   else changes and the room keeps working for everybody.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { HandshakeData } from '../../../protocol/index.ts';
+import type { MediaEngine, PublishedTrack, SessionDescription } from '../engines/MediaEngine.ts';
+import { ClientInputError } from '../errors.ts';
+import { ConsumerLink } from './ConsumerLink.ts';
+import { Participant } from './Participant.ts';
+import { ProducerLink } from './ProducerLink.ts';
+import type { LinkContext, OutboundHandshake } from './types.ts';
+
+export interface RoomOptions {
+  roomId: string;
+  sfuId: string;
+  engine: MediaEngine;
+  logger: Logger;
+  /** A second keyframe request this long after a consumer connects (default 300 ms). */
+  keyframeRetryMs?: number;
+  /** At most one keyframe request per published track per this interval (default 200 ms). */
+  keyframeMinIntervalMs?: number;
+}
+
+export type RoomEvents = {
+  /** A handshake frame to send to a client. */
+  handshake: [OutboundHandshake];
+  /** The number of participants changed. */
+  participants: [number];
+};
+
+/** Ids of participants that left, remembered so that their late frames do not bring them back. */
+const MAX_REMEMBERED_LEFT = 1000;
+
+export class Room extends EventEmitter<RoomEvents> {
+  readonly roomId: string;
+  readonly sfuId: string;
+  private readonly engine: MediaEngine;
+  private readonly logger: Logger;
+  private readonly participants = new Map<string, Participant>();
+  private readonly left = new Set<string>();
+  private readonly context: LinkContext;
+  private readonly keyframeRetryMs: number;
+  private readonly keyframeMinIntervalMs: number;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(options: RoomOptions) {
+    super();
+    this.roomId = options.roomId;
+    this.sfuId = options.sfuId;
+    this.engine = options.engine;
+    this.logger = options.logger;
+    this.keyframeRetryMs = options.keyframeRetryMs ?? 300;
+    this.keyframeMinIntervalMs = options.keyframeMinIntervalMs ?? 200;
+    this.context = { roomId: this.roomId, sfuId: this.sfuId, send: (frame) => this.emit('handshake', frame) };
+  }
+
+  get participantCount(): number {
+    return this.participants.size;
+  }
+
+  participantIds(): string[] {
+    return [...this.participants.keys()];
+  }
+
+  /** Published tracks of a participant (empty if unknown). */
+  tracksOf(peerId: string): readonly PublishedTrack[] {
+    return this.participants.get(peerId)?.tracks ?? [];
+  }
+
+  /** remotePeerIds of the consumer connections of a participant. */
+  consumersOf(peerId: string): string[] {
+    return [...(this.participants.get(peerId)?.consumers.keys() ?? [])];
+  }
+
+  /** A client joined (ParticipantJoinedEvent): it gets consumers for what is already published. */
+  join(peerId: string): void {
+    if (this.closed || peerId === this.sfuId) return;
+    this.left.delete(peerId);
+    this.participant(peerId);
+  }
+
+  /** Handles one handshake frame from a client. Never throws: bad input is answered with an error frame. */
+  async handleHandshake(data: HandshakeData): Promise<void> {
+    if (this.closed) return;
+    const log = { peerId: data.sender, handshake: data.type, remotePeerId: data.remotePeerId };
+    try {
+      if (data.roomId !== this.roomId) throw new ClientInputError(`handshake for room ${data.roomId}, this SFU serves ${this.roomId}`);
+      if (this.left.has(data.sender)) throw new ClientInputError('participant has left the room', 410);
+      const participant = this.participant(data.sender);
+      if (data.type === 'producer') await this.handleProducer(participant, data);
+      else await this.handleConsumer(participant, data);
+    } catch (error) {
+      if (error instanceof ClientInputError) {
+        this.logger.warn('bad handshake from client', { ...log, status: error.status, reason: error.message });
+        this.emit('handshake', {
+          type: data.type,
+          sender: this.sfuId,
+          receiver: data.sender,
+          roomId: this.roomId,
+          ...(data.remotePeerId && { remotePeerId: data.remotePeerId }),
+          error: { status: error.status, message: error.message },
+        });
+      } else {
+        this.logger.error('handshake failed', { ...log, error: error as Error });
+        this.emit('handshake', {
+          type: data.type,
+          sender: this.sfuId,
+          receiver: data.sender,
+          roomId: this.roomId,
+          ...(data.remotePeerId && { remotePeerId: data.remotePeerId }),
+          error: { status: 500, message: 'the SFU could not handle this handshake' },
+        });
+      }
+    }
+  }
+
+  /** A client left: its producer, its consumers and every consumer of its media close. */
+  leave(peerId: string): void {
+    const participant = this.participants.get(peerId);
+    this.left.add(peerId);
+    if (this.left.size > MAX_REMEMBERED_LEFT) this.left.delete(this.left.values().next().value!);
+    if (!participant) return;
+    participant.close();
+    this.participants.delete(peerId);
+    for (const other of this.participants.values()) {
+      other.consumers.get(peerId)?.close();
+      other.consumers.delete(peerId);
+    }
+    this.logger.info('participant left', { peerId, participants: this.participants.size });
+    this.emit('participants', this.participants.size);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const participant of this.participants.values()) participant.close();
+    this.participants.clear();
+    await this.engine.close();
+  }
+
+  private participant(peerId: string): Participant {
+    let participant = this.participants.get(peerId);
+    if (participant) return participant;
+    participant = new Participant(peerId);
+    this.participants.set(peerId, participant);
+    this.logger.info('participant joined', { peerId, participants: this.participants.size });
+    for (const publisher of this.participants.values()) {
+      if (publisher !== participant && publisher.tracks.length > 0) this.deliver(publisher, participant);
+    }
+    this.emit('participants', this.participants.size);
+    return participant;
+  }
+
+  private async handleProducer(participant: Participant, data: HandshakeData): Promise<void> {
+    if (data.description) {
+      const description = asDescription(data.description);
+      let link = participant.producer;
+      if (link && (link.connection.state === 'failed' || link.connection.state === 'closed')) {
+        this.unpublish(participant); // the client starts over after a failed connection
+        link = undefined;
+      }
+      link ??= this.createProducer(participant);
+      let tracks: readonly PublishedTrack[];
+      try {
+        tracks = await link.handleOffer(description);
+      } catch (error) {
+        if (!link.hasNegotiated && participant.producer === link) {
+          // A first offer that failed leaves nothing behind: the next offer starts afresh.
+          link.close();
+          participant.producer = undefined;
+        }
+        throw error;
+      }
+      this.logger.info('producer negotiated', { peerId: participant.id, tracks: tracks.map((t) => `${t.kind}:${t.id}`) });
+      for (const receiver of this.participants.values()) if (receiver !== participant) this.deliver(participant, receiver);
+    }
+    if (data.candidate !== undefined) {
+      const link = participant.producer ?? this.createProducer(participant);
+      await link.addRemoteCandidate(data.candidate);
+    }
+    if (!data.description && data.candidate === undefined) throw new ClientInputError('producer handshake without description or candidate');
+  }
+
+  private async handleConsumer(participant: Participant, data: HandshakeData): Promise<void> {
+    if (!data.remotePeerId) throw new ClientInputError('consumer handshake without remotePeerId');
+    const link = participant.consumers.get(data.remotePeerId);
+    if (!link) throw new ClientInputError(`no consumer connection for remotePeerId ${data.remotePeerId}`, 404);
+    if (data.description) await link.handleAnswer(asDescription(data.description));
+    if (data.candidate !== undefined) await link.addRemoteCandidate(data.candidate);
+    if (!data.description && data.candidate === undefined) throw new ClientInputError('consumer handshake without description or candidate');
+  }
+
+  private createProducer(participant: Participant): ProducerLink {
+    const connection = this.engine.createProducerConnection(participant.id);
+    const link = new ProducerLink(participant.id, connection, this.context, this.keyframeMinIntervalMs);
+    connection.on('statechange', (state) => this.logger.info('producer connection', { peerId: participant.id, state }));
+    participant.producer = link;
+    return link;
+  }
+
+  /** Makes `receiver` receive everything `publisher` publishes. */
+  private deliver(publisher: Participant, receiver: Participant): void {
+    let link = receiver.consumers.get(publisher.id);
+    if (!link || link.isClosed) {
+      const connection = this.engine.createConsumerConnection(receiver.id, publisher.id);
+      const created = new ConsumerLink(receiver.id, publisher.id, connection, this.context);
+      link = created;
+      receiver.consumers.set(publisher.id, created);
+      const log = { peerId: receiver.id, remotePeerId: publisher.id };
+      connection.on('statechange', (state) => {
+        this.logger.info('consumer connection', { ...log, state });
+        if (state === 'connected') this.onConsumerConnected(publisher.id);
+      });
+      connection.on('keyframerequest', (track) => this.requestKeyframe(publisher.id, track));
+    }
+    const tracks = publisher.tracks;
+    link.sync(tracks).catch((error: unknown) => {
+      this.logger.error('consumer offer failed', { peerId: receiver.id, remotePeerId: publisher.id, error: error as Error });
+    });
+  }
+
+  private onConsumerConnected(publisherId: string): void {
+    const ask = () => {
+      for (const track of this.tracksOf(publisherId)) if (track.kind === 'video') this.requestKeyframe(publisherId, track);
+    };
+    ask();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      ask();
+    }, this.keyframeRetryMs);
+    this.timers.add(timer);
+  }
+
+  private requestKeyframe(publisherId: string, track: PublishedTrack): void {
+    this.participants.get(publisherId)?.producer?.requestKeyframe(track);
+  }
+
+  /** Closes a participant's producer and every consumer of its media (it stays in the room). */
+  private unpublish(participant: Participant): void {
+    participant.producer?.close();
+    participant.producer = undefined;
+    for (const other of this.participants.values()) {
+      other.consumers.get(participant.id)?.close();
+      other.consumers.delete(participant.id);
+    }
+  }
+}
+
+function asDescription(description: NonNullable<HandshakeData['description']>): SessionDescription {
+  if (description.type !== 'offer' && description.type !== 'answer') {
+    throw new ClientInputError(`description type ${description.type} is not supported`);
+  }
+  if (typeof description.sdp !== 'string' || description.sdp === '') throw new ClientInputError('description has no sdp');
+  return { type: description.type, sdp: description.sdp };
+}

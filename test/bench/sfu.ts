@@ -1,0 +1,193 @@
+/**
+ * `npm run bench:sfu`: one publisher sending synthetic VP8 at about 500 kbit/s plus Opus, and N
+ * subscribers (1, 5, 10, 20, 40), through the real SFU process (sfu-task/src/main.ts, werift engine,
+ * a child process so that its CPU and memory are its own) and a tiny in-process signaling server.
+ * Subscribers are added step by step; per N, after a warm-up, one measuring window gives:
+ * forwarded packets/s (received by the subscribers), the SFU process's CPU share of one core
+ * (/proc/<pid>/stat), its resident memory, and the subscribers' packet loss (publisher counters).
+ * The publisher runs in a child process of its own (this file with `publisher <url>`), so that the
+ * subscribers' receive work in this process cannot slow its sending; the subscribers' CPU is printed
+ * too (when it nears 100% the numbers stop meaning much on this 2-core machine).
+ * Traffic stays on 127.0.0.1; it stops by itself.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { type Kind, WeriftParticipant } from '../helpers/weriftParticipant.ts';
+import { MiniSignaling } from '../sfu/miniSignaling.ts';
+import { startSfu } from '../sfu/sfuProcess.ts';
+
+const STEPS = (process.env.BENCH_SFU_STEPS ?? '1,5,10,20,40').split(',').map(Number);
+const WARMUP_MS = Number(process.env.BENCH_SFU_WARMUP_MS ?? 3000);
+const WINDOW_MS = Number(process.env.BENCH_SFU_WINDOW_MS ?? 6000);
+const CPU_LIMIT = 0.8;
+const JOIN_BATCH = 4;
+const ROOM = 'bench-room';
+const CLK_TCK = 100; // Linux USER_HZ
+
+interface Sample {
+  cpuSeconds: number;
+  rssMb: number;
+  at: number;
+}
+
+function sampleProcess(pid: number): Sample {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuSeconds: (utime + stime) / CLK_TCK, rssMb: rss ? Number(rss[1]) / 1024 : NaN, at: performance.now() };
+}
+
+interface Counts {
+  received: number;
+  expected: number;
+}
+
+/** Per subscriber and kind: packets received, and how far the publisher's counter advanced. */
+function snapshot(subscribers: WeriftParticipant[], publisher: string): Map<string, { packets: number; counter: number }> {
+  const map = new Map<string, { packets: number; counter: number }>();
+  for (const s of subscribers) {
+    for (const kind of ['audio', 'video'] as Kind[]) {
+      const stream = s.stream(publisher, kind);
+      map.set(`${s.peerId}/${kind}`, { packets: stream.packets, counter: stream.lastCounter ?? -1 });
+    }
+  }
+  return map;
+}
+
+function delta(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>): Counts {
+  let received = 0;
+  let expected = 0;
+  for (const [key, a] of after) {
+    const b = before.get(key) ?? { packets: 0, counter: -1 };
+    received += a.packets - b.packets;
+    if (b.counter >= 0) expected += a.counter - b.counter;
+    else expected += a.packets - b.packets;
+  }
+  return { received, expected };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const signaling = new MiniSignaling();
+  const url = await signaling.listen();
+  const sfu = startSfu({
+    SIGNALING_URL: url,
+    ROOM_ID: ROOM,
+    SFU_ID: 'bench-sfu',
+    ANNOUNCED_IP: '127.0.0.1',
+    ROOM_IDLE_SECONDS: '600',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  });
+  const hardStop = setTimeout(() => {
+    console.error('bench:sfu took too long; stopping');
+    sfu.child.kill('SIGKILL');
+    process.exit(2);
+  }, 15 * 60_000);
+  const subscribers: WeriftParticipant[] = [];
+  let publisherProcess: ReturnType<typeof spawn> | undefined;
+  const rows: { n: number; pps: number; cpu: number; rssMb: number; loss: number; usPerPacket: number }[] = [];
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!signaling.currentSfu()) {
+      if (Date.now() > deadline) throw new Error(`the SFU did not identify:\n${sfu.output()}`);
+      await sleep(100);
+    }
+    const pid = sfu.child.pid!;
+    const idle = sampleProcess(pid);
+    publisherProcess = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'publisher', url], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    console.log(`SFU pid ${pid}, ${idle.rssMb.toFixed(0)} MB at start; publisher: VP8 ~500 kbit/s (30 fps) + Opus 50 packets/s`);
+    console.log('');
+    console.log('    N | forwarded pkt/s | SFU CPU (one core) | SFU RSS MB | subscriber loss | CPU us/pkt | subscribers\' CPU');
+    console.log('------+-----------------+--------------------+------------+-----------------+------------+------------------');
+    for (const n of STEPS) {
+      // Joined a few at a time, each batch receiving before the next: 40 werift clients starting their
+      // DTLS handshakes at once in this one process starve each other (some never connect).
+      while (subscribers.length < n) {
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(JOIN_BATCH, n - subscribers.length) }, (_, i) =>
+            WeriftParticipant.join({ url, roomId: ROOM, peerId: `sub-${subscribers.length + i}`, publish: false }),
+          ),
+        );
+        subscribers.push(...batch);
+        const ready = Date.now() + 20_000;
+        while (!batch.every((s) => s.stream('publisher', 'video').packets > 0 && s.stream('publisher', 'audio').packets > 0)) {
+          if (Date.now() > ready) {
+            const stuck = batch.filter((s) => s.stream('publisher', 'video').packets === 0).map((s) => s.peerId);
+            throw new Error(`subscribers ${stuck.join(', ')} receive no media (N=${n})`);
+          }
+          await sleep(100);
+        }
+      }
+      await sleep(WARMUP_MS);
+      const before = snapshot(subscribers, 'publisher');
+      const s0 = sampleProcess(pid);
+      const own0 = process.cpuUsage();
+      await sleep(WINDOW_MS);
+      const s1 = sampleProcess(pid);
+      const own = process.cpuUsage(own0);
+      const after = snapshot(subscribers, 'publisher');
+      const counts = delta(before, after);
+      if (process.env.BENCH_SFU_DEBUG) {
+        console.log([...after].map(([k, a]) => `${k}:${a.packets - (before.get(k)?.packets ?? 0)}`).join(' '));
+      }
+      const seconds = (s1.at - s0.at) / 1000;
+      const cpu = (s1.cpuSeconds - s0.cpuSeconds) / seconds;
+      const pps = counts.received / seconds;
+      const loss = counts.expected > 0 ? Math.max(0, 1 - counts.received / counts.expected) : 0;
+      const row = { n, pps, cpu, rssMb: s1.rssMb, loss, usPerPacket: pps > 0 ? (cpu / pps) * 1e6 : NaN };
+      rows.push(row);
+      console.log(
+        `${String(n).padStart(5)} | ${pps.toFixed(0).padStart(15)} | ${(cpu * 100).toFixed(1).padStart(17)}% | ${row.rssMb
+          .toFixed(0)
+          .padStart(10)} | ${(loss * 100).toFixed(2).padStart(14)}% | ${row.usPerPacket.toFixed(1).padStart(10)} | ${(
+          ((own.user + own.system) / 1e6 / seconds) *
+          100
+        )
+          .toFixed(0)
+          .padStart(15)}%`,
+      );
+    }
+  } finally {
+    clearTimeout(hardStop);
+    for (const s of subscribers) await s.close();
+    publisherProcess?.kill('SIGTERM');
+    await sfu.stop('SIGTERM');
+    await signaling.close();
+  }
+  const under = rows.filter((r) => r.cpu < CPU_LIMIT);
+  const largest = under.at(-1);
+  console.log('');
+  console.log(largest ? `largest N under 80% of one core: ${largest.n}` : 'no N stayed under 80% of one core');
+  const last = rows.at(-1);
+  if (last && last.n > 0 && last.cpu > 0) {
+    // Linear extrapolation from the largest step: CPU per subscriber beyond the idle base.
+    const first = rows[0]!;
+    const perSubscriber = last.n > first.n ? (last.cpu - first.cpu) / (last.n - first.n) : last.cpu / last.n;
+    const base = first.cpu - perSubscriber * first.n;
+    const estimate = Math.floor((CPU_LIMIT - base) / perSubscriber);
+    const videoStreamsPerCore = Math.floor((1 - base) / perSubscriber);
+    console.log(
+      `extrapolated: ~${(perSubscriber * 100).toFixed(2)}% of a core per subscriber -> ~${estimate} subscribers under 80%, ~${videoStreamsPerCore} forwarded video streams (+ audio) per core`,
+    );
+  }
+  process.exit(0);
+}
+
+/** The publisher child: joins, publishes, runs until SIGTERM. */
+async function publisherMain(url: string): Promise<void> {
+  const publisher = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'publisher', videoBitrate: 500_000, fps: 30 });
+  const stop = () => void publisher.close().finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  setTimeout(stop, 15 * 60_000).unref();
+}
+
+const run = process.argv[2] === 'publisher' ? publisherMain(process.argv[3]!) : main();
+run.catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,490 @@
+/**
+ * A test participant made with werift: publishes synthetic Opus and VP8 RTP on its producer
+ * connection, answers the SFU's consumer offers, and records the RTP it receives per remote peer.
+ *
+ * Two ways to wire it:
+ * - `WeriftParticipant.join({ url, token, roomId, peerId })`: over the real WebSocket protocol
+ *   (identify as client, handshake frames relayed by the signaling plane);
+ * - `new WeriftParticipant({ peerId, roomId, send })` + `handleFrame(...)`: direct function calls
+ *   (the in-process engine tests).
+ *
+ * Synthetic payloads carry a magic, the publisher's id, the kind and a counter, and a filler derived
+ * from them, so a receiver checks every payload byte and the continuity of the stream.
+ * Loopback only: every socket is on 127.0.0.1.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  type RTCPeerConnectionConfig,
+  type RTCRtpSender,
+  RtpHeader,
+  RtpPacket,
+  useNACK,
+  useOPUS,
+  usePLI,
+  useREMB,
+  useSdesMid,
+  useVP8,
+} from 'werift';
+import WebSocket from 'ws';
+
+export type Kind = 'audio' | 'video';
+
+/** The `data` of a handshake frame, either direction. */
+export interface HandshakeFrameData {
+  type: 'producer' | 'consumer';
+  sender: string;
+  receiver?: string;
+  remotePeerId?: string;
+  description?: { type: string; sdp?: string };
+  candidate?: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null } | null;
+  roomId: string;
+  error?: { status: number; message: string };
+  [key: string]: unknown;
+}
+
+export interface ReceivedStream {
+  packets: number;
+  /** Payloads that were not byte-for-byte what the publisher sent. */
+  corrupt: number;
+  /** Packets whose RTP sequence number did not follow the previous one. */
+  sequenceGaps: number;
+  /** Packets whose publisher counter did not follow the previous one. */
+  counterGaps: number;
+  /** Publisher id found in the payloads. */
+  publishers: Set<string>;
+  lastSequence?: number;
+  lastCounter?: number;
+}
+
+export interface ParticipantOptions {
+  peerId: string;
+  roomId: string;
+  /** Sends a handshake `data` to the SFU (direct wiring); set by join() for the WebSocket. */
+  send?: (data: HandshakeFrameData) => void;
+  /** Video bit rate of the synthetic VP8 stream (default 500 kbit/s). */
+  videoBitrate?: number;
+  /** Frames per second of the synthetic video (default 30). */
+  fps?: number;
+}
+
+export interface JoinOptions extends Omit<ParticipantOptions, 'send'> {
+  /** WebSocket URL of the signaling plane, e.g. ws://127.0.0.1:8080/ws */
+  url: string;
+  token?: string;
+  /** Publish audio + video right after identifying (default true). */
+  publish?: boolean;
+  displayName?: string;
+}
+
+export const LOOPBACK_CONFIG: RTCPeerConnectionConfig = {
+  iceServers: [],
+  bundlePolicy: 'max-bundle',
+  codecs: { audio: [useOPUS()], video: [useVP8({ rtcpFeedback: [useNACK(), usePLI(), useREMB()] })] },
+  headerExtensions: { audio: [useSdesMid()], video: [useSdesMid()] },
+  iceUseIpv4: false,
+  iceUseIpv6: false,
+  iceAdditionalHostAddresses: ['127.0.0.1'],
+  iceInterfaceAddresses: { udp4: '127.0.0.1' },
+};
+
+const MAGIC = 0x53594e31; // "SYN1"
+const AUDIO_PAYLOAD_BYTES = 80; // Opus at ~32 kbit/s, 20 ms
+const MAX_VIDEO_PACKET_PAYLOAD = 1100;
+
+/** The synthetic payload number `counter` of `publisher`'s `kind` stream, `size` bytes long. */
+export function syntheticPayload(publisher: string, kind: Kind, counter: number, size: number): Buffer {
+  const id = Buffer.from(publisher, 'utf8');
+  const head = 4 + 1 + 4 + 1 + id.length;
+  const buf = Buffer.alloc(Math.max(size, head + 8));
+  let o: number;
+  buf.writeUInt32BE(MAGIC, 0);
+  o = 4;
+  buf[o++] = kind === 'audio' ? 1 : 2;
+  buf.writeUInt32BE(counter >>> 0, o);
+  o += 4;
+  buf[o++] = id.length;
+  id.copy(buf, o);
+  o += id.length;
+  for (let i = o; i < buf.length; i++) buf[i] = (counter * 31 + i * 7) & 0xff;
+  return buf;
+}
+
+/** Parses a synthetic payload; undefined if it is not one or any byte is wrong. */
+export function parseSyntheticPayload(payload: Buffer): { publisher: string; kind: Kind; counter: number } | undefined {
+  if (payload.length < 10 || payload.readUInt32BE(0) !== MAGIC) return undefined;
+  const kind: Kind = payload[4] === 1 ? 'audio' : 'video';
+  const counter = payload.readUInt32BE(5);
+  const idLength = payload[9]!;
+  const publisher = payload.subarray(10, 10 + idLength).toString('utf8');
+  const expected = syntheticPayload(publisher, kind, counter, payload.length);
+  return expected.equals(payload) ? { publisher, kind, counter } : undefined;
+}
+
+type ParticipantEvents = {
+  sfuerror: [HandshakeFrameData];
+  frame: [unknown];
+  consumer: [string];
+  consumerclosed: [string];
+};
+
+interface Consumer {
+  pc: RTCPeerConnection;
+  remotePeerId: string;
+  closed: boolean;
+  queued: HandshakeFrameData['candidate'][];
+  answered: boolean;
+  gate: Gate;
+}
+
+type CandidateJson = NonNullable<HandshakeFrameData['candidate']>;
+
+/** Holds local candidates until the description they belong to has been sent. */
+class Gate {
+  private held: CandidateJson[] | undefined = [];
+  constructor(private readonly send: (candidate: CandidateJson) => void) {}
+  push(candidate: CandidateJson): void {
+    if (this.held) this.held.push(candidate);
+    else this.send(candidate);
+  }
+  open(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const candidate of held) this.send(candidate);
+  }
+}
+
+export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
+  readonly peerId: string;
+  readonly roomId: string;
+  /** Error handshakes the SFU sent back. */
+  readonly errors: HandshakeFrameData[] = [];
+  /** Every server frame received over the WebSocket (join() only). */
+  readonly frames: unknown[] = [];
+  /** PLIs (keyframe requests) the SFU sent to this publisher's video. */
+  pliReceived = 0;
+  sent = { audio: 0, video: 0 };
+  producer: RTCPeerConnection | undefined;
+  /** Connection states each consumer connection went through, by remote peer. */
+  readonly consumerHistory = new Map<string, string[]>();
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly received = new Map<string, ReceivedStream>();
+  private send: (data: HandshakeFrameData) => void;
+  private ws: WebSocket | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly videoBitrate: number;
+  private readonly fps: number;
+  private producerAnswered = false;
+  private producerQueue: HandshakeFrameData['candidate'][] = [];
+  private closed = false;
+
+  constructor(options: ParticipantOptions) {
+    super();
+    this.peerId = options.peerId;
+    this.roomId = options.roomId;
+    this.send = options.send ?? (() => undefined);
+    this.videoBitrate = options.videoBitrate ?? 500_000;
+    this.fps = options.fps ?? 30;
+  }
+
+  /** Connects to the signaling plane, identifies as a client and (by default) publishes. */
+  static async join(options: JoinOptions): Promise<WeriftParticipant> {
+    const participant = new WeriftParticipant(options);
+    const url = new URL(options.url);
+    if (options.token) url.searchParams.set('token', options.token);
+    const ws = new WebSocket(url);
+    participant.ws = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`WebSocket upgrade answered ${res.statusCode}`)));
+    });
+    ws.on('message', (raw) => {
+      let frame: unknown;
+      try {
+        frame = JSON.parse(raw.toString());
+      } catch {
+        return;
+      }
+      participant.frames.push(frame);
+      participant.emit('frame', frame);
+      participant.handleFrame(frame);
+    });
+    participant.send = (data) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ action: 'handshake', data }));
+    };
+    const identified = participant.waitForFrame((f) => f.type === 'identified' || f.type === 'error', 10_000).catch(() => undefined);
+    ws.send(
+      JSON.stringify({
+        action: 'identify',
+        data: { id: options.peerId, roomId: options.roomId, type: 'client', ...(options.displayName && { displayName: options.displayName }) },
+      }),
+    );
+    const answer = (await identified) as { type?: string; message?: string } | undefined;
+    if (answer?.type === 'error') {
+      await participant.close();
+      throw new Error(`identify failed: ${answer.message ?? 'error'}`);
+    }
+    if (options.publish !== false) await participant.publish();
+    return participant;
+  }
+
+  /** Sends a raw frame over the WebSocket (join() only): for bad-input tests. */
+  sendRaw(frame: unknown): void {
+    this.ws?.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Sends a handshake `data` as is (direct or WebSocket): for bad-input tests. */
+  sendHandshake(data: Partial<HandshakeFrameData>): void {
+    this.send({ sender: this.peerId, roomId: this.roomId, type: 'producer', ...data } as HandshakeFrameData);
+  }
+
+  /** Dispatches a server frame (`{type: "handshake", data}`, events, ...). */
+  handleFrame(frame: unknown): void {
+    const f = frame as { type?: string; data?: HandshakeFrameData; event?: { type?: string; participantId?: string } };
+    if (f.type === 'handshake' && f.data) void this.handleHandshake(f.data);
+    else if (f.type === 'event' && f.event?.type === 'ParticipantLeftEvent' && f.event.participantId) {
+      this.closeConsumer(f.event.participantId);
+    }
+  }
+
+  /** Handles one handshake `data` from the SFU. */
+  async handleHandshake(data: HandshakeFrameData): Promise<void> {
+    if (this.closed) return;
+    if (data.error) {
+      this.errors.push(data);
+      this.emit('sfuerror', data);
+      return;
+    }
+    try {
+      if (data.type === 'producer') await this.onProducerHandshake(data);
+      else await this.onConsumerHandshake(data);
+    } catch (error) {
+      this.errors.push({ ...data, error: { status: 0, message: `participant: ${(error as Error).message}` } });
+    }
+  }
+
+  /** Offers audio + video on the producer connection and starts the synthetic media. */
+  async publish(): Promise<void> {
+    const pc = new RTCPeerConnection(LOOPBACK_CONFIG);
+    this.producer = pc;
+    const audio = new MediaStreamTrack({ kind: 'audio' });
+    const video = new MediaStreamTrack({ kind: 'video' });
+    pc.addTransceiver(audio, { direction: 'sendonly' });
+    const videoSender: RTCRtpSender = pc.addTransceiver(video, { direction: 'sendonly' }).sender;
+    videoSender.onPictureLossIndication.subscribe(() => this.pliReceived++);
+    // Candidates gathered during setLocalDescription go out after the offer: hold them until then.
+    const gate = new Gate((candidate) => this.send({ type: 'producer', sender: this.peerId, roomId: this.roomId, candidate }));
+    pc.onIceCandidate.subscribe((candidate) => candidate && gate.push(candidate.toJSON()));
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    this.send({ type: 'producer', sender: this.peerId, roomId: this.roomId, description: { type: 'offer', sdp: pc.localDescription!.sdp } });
+    gate.open();
+    this.startMedia(audio, video);
+  }
+
+  /** Received-RTP record of one remote peer's `kind` stream. */
+  stream(remotePeerId: string, kind: Kind): ReceivedStream {
+    const key = `${remotePeerId}/${kind}`;
+    let s = this.received.get(key);
+    if (!s) {
+      s = { packets: 0, corrupt: 0, sequenceGaps: 0, counterGaps: 0, publishers: new Set() };
+      this.received.set(key, s);
+    }
+    return s;
+  }
+
+  /** Remote peers this participant has a consumer connection for (open ones). */
+  consumerPeers(): string[] {
+    return [...this.consumers.values()].filter((c) => !c.closed).map((c) => c.remotePeerId);
+  }
+
+  consumerState(remotePeerId: string): string | undefined {
+    const c = this.consumers.get(remotePeerId);
+    return c ? (c.closed ? 'closed' : c.pc.connectionState) : undefined;
+  }
+
+  /** Resolves once `predicate` holds (checked every 50 ms); rejects after `timeoutMs`. */
+  async waitFor(predicate: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`${this.peerId}: timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Resolves with the first WebSocket frame matching `predicate` (already received ones count). */
+  waitForFrame(predicate: (frame: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    const match = this.frames.find((f) => predicate(f as Record<string, unknown>));
+    if (match) return Promise.resolve(match as Record<string, unknown>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('frame', listener);
+        reject(new Error(`${this.peerId}: no matching frame within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (frame: unknown) => {
+        if (predicate(frame as Record<string, unknown>)) {
+          clearTimeout(timer);
+          this.off('frame', listener);
+          resolve(frame as Record<string, unknown>);
+        }
+      };
+      this.on('frame', listener);
+    });
+  }
+
+  stopMedia(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+  }
+
+  /** Leaves: stops media, closes every connection and the WebSocket. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopMedia();
+    await this.producer?.close().catch(() => undefined);
+    for (const consumer of this.consumers.values()) {
+      consumer.closed = true;
+      await consumer.pc.close().catch(() => undefined);
+    }
+    if (this.ws) {
+      const ws = this.ws;
+      await new Promise<void>((resolve) => {
+        if (ws.readyState === WebSocket.CLOSED) return resolve();
+        ws.once('close', () => resolve());
+        ws.close();
+        setTimeout(resolve, 1000).unref();
+      });
+    }
+  }
+
+  private async onProducerHandshake(data: HandshakeFrameData): Promise<void> {
+    const pc = this.producer;
+    if (!pc) return;
+    if (data.description?.type === 'answer') {
+      await pc.setRemoteDescription({ type: 'answer', sdp: data.description.sdp ?? '' });
+      this.producerAnswered = true;
+      for (const c of this.producerQueue.splice(0)) if (c) await pc.addIceCandidate(toCandidate(c));
+    }
+    if (data.candidate) {
+      if (this.producerAnswered) await pc.addIceCandidate(toCandidate(data.candidate));
+      else this.producerQueue.push(data.candidate);
+    }
+  }
+
+  private async onConsumerHandshake(data: HandshakeFrameData): Promise<void> {
+    const remotePeerId = data.remotePeerId;
+    if (!remotePeerId) return;
+    let consumer = this.consumers.get(remotePeerId);
+    if (data.description?.type === 'offer') {
+      if (!consumer || consumer.closed) {
+        consumer = this.createConsumer(remotePeerId);
+      }
+      const pc = consumer.pc;
+      await pc.setRemoteDescription({ type: 'offer', sdp: data.description.sdp ?? '' });
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+      this.send({
+        type: 'consumer',
+        sender: this.peerId,
+        remotePeerId,
+        roomId: this.roomId,
+        description: { type: 'answer', sdp: pc.localDescription!.sdp },
+      });
+      consumer.gate.open();
+      consumer.answered = true;
+      for (const c of consumer.queued.splice(0)) if (c) await pc.addIceCandidate(toCandidate(c));
+    }
+    if (data.candidate && consumer) {
+      if (consumer.answered) await consumer.pc.addIceCandidate(toCandidate(data.candidate));
+      else consumer.queued.push(data.candidate);
+    }
+  }
+
+  private createConsumer(remotePeerId: string): Consumer {
+    const pc = new RTCPeerConnection(LOOPBACK_CONFIG);
+    const gate = new Gate((candidate) => this.send({ type: 'consumer', sender: this.peerId, remotePeerId, roomId: this.roomId, candidate }));
+    const consumer: Consumer = { pc, remotePeerId, closed: false, queued: [], answered: false, gate };
+    this.consumers.set(remotePeerId, consumer);
+    pc.onIceCandidate.subscribe((candidate) => {
+      if (candidate && !consumer.closed) gate.push(candidate.toJSON());
+    });
+    pc.ontrack = ({ track }) => {
+      const kind: Kind = track.kind === 'audio' ? 'audio' : 'video';
+      track.onReceiveRtp.subscribe((rtp) => this.record(remotePeerId, kind, rtp));
+    };
+    const history: string[] = [];
+    this.consumerHistory.set(remotePeerId, history);
+    pc.connectionStateChange.subscribe((state) => {
+      history.push(state);
+      if (state === 'closed' || state === 'failed') this.closeConsumer(remotePeerId);
+    });
+    this.emit('consumer', remotePeerId);
+    return consumer;
+  }
+
+  private closeConsumer(remotePeerId: string): void {
+    const consumer = this.consumers.get(remotePeerId);
+    if (!consumer || consumer.closed) return;
+    consumer.closed = true;
+    consumer.pc.close().catch(() => undefined);
+    this.emit('consumerclosed', remotePeerId);
+  }
+
+  private record(remotePeerId: string, kind: Kind, rtp: RtpPacket): void {
+    const s = this.stream(remotePeerId, kind);
+    s.packets++;
+    const parsed = parseSyntheticPayload(rtp.payload);
+    if (!parsed || parsed.kind !== kind) {
+      s.corrupt++;
+      return;
+    }
+    s.publishers.add(parsed.publisher);
+    const seq = rtp.header.sequenceNumber;
+    if (s.lastSequence !== undefined && seq !== ((s.lastSequence + 1) & 0xffff)) s.sequenceGaps++;
+    if (s.lastCounter !== undefined && parsed.counter !== s.lastCounter + 1) s.counterGaps++;
+    s.lastSequence = seq;
+    s.lastCounter = parsed.counter;
+  }
+
+  private startMedia(audio: MediaStreamTrack, video: MediaStreamTrack): void {
+    let audioSeq = Math.floor(Math.random() * 0xffff);
+    let videoSeq = Math.floor(Math.random() * 0xffff);
+    let audioTs = Math.floor(Math.random() * 0xffffffff);
+    let videoTs = Math.floor(Math.random() * 0xffffffff);
+    let audioCounter = 0;
+    let videoCounter = 0;
+    const frameBytes = Math.round(this.videoBitrate / 8 / this.fps);
+    const packetsPerFrame = Math.max(1, Math.ceil(frameBytes / MAX_VIDEO_PACKET_PAYLOAD));
+    const packetBytes = Math.ceil(frameBytes / packetsPerFrame);
+    this.timers.push(
+      setInterval(() => {
+        const header = new RtpHeader({ payloadType: 111, sequenceNumber: audioSeq, timestamp: audioTs, marker: false });
+        audio.writeRtp(new RtpPacket(header, syntheticPayload(this.peerId, 'audio', audioCounter++, AUDIO_PAYLOAD_BYTES)));
+        this.sent.audio++;
+        audioSeq = (audioSeq + 1) & 0xffff;
+        audioTs = (audioTs + 960) >>> 0;
+      }, 20),
+      setInterval(() => {
+        for (let i = 0; i < packetsPerFrame; i++) {
+          const header = new RtpHeader({ payloadType: 96, sequenceNumber: videoSeq, timestamp: videoTs, marker: i === packetsPerFrame - 1 });
+          video.writeRtp(new RtpPacket(header, syntheticPayload(this.peerId, 'video', videoCounter++, packetBytes)));
+          this.sent.video++;
+          videoSeq = (videoSeq + 1) & 0xffff;
+        }
+        videoTs = (videoTs + Math.round(90_000 / this.fps)) >>> 0;
+      }, Math.round(1000 / this.fps)),
+    );
+  }
+}
+
+function toCandidate(c: NonNullable<HandshakeFrameData['candidate']>) {
+  return {
+    candidate: c.candidate,
+    sdpMid: c.sdpMid ?? undefined,
+    sdpMLineIndex: c.sdpMLineIndex ?? undefined,
+    usernameFragment: c.usernameFragment ?? undefined,
+  };
+}

@@ -1,0 +1,99 @@
+/** SFU task configuration: defaults, every validation rule, one clear message per bad value. */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../sfu-task/src/config.ts';
+
+const base = {
+  SIGNALING_URL: 'ws://127.0.0.1:8080/ws',
+  ROOM_ID: 'room-1',
+  SFU_ID: '1f0c8e0a-5a4b-4d4e-8f00-123456789abc',
+  ANNOUNCED_IP: '127.0.0.1',
+};
+
+const message = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected an invalid configuration');
+};
+
+describe('sfu-task config', () => {
+  it('reads the environment with defaults', () => {
+    expect(loadConfig(base)).toEqual({
+      signalingUrl: 'ws://127.0.0.1:8080/ws',
+      roomId: 'room-1',
+      sfuId: base.SFU_ID,
+      sfuToken: undefined,
+      announcedIp: '127.0.0.1',
+      ecsMetadataUri: undefined,
+      portRange: undefined,
+      engine: 'werift',
+      idleMs: 300_000,
+      keepaliveMs: 240_000,
+      rotateMs: 110 * 60_000,
+      healthFile: undefined,
+      logLevel: 'INFO',
+    });
+  });
+
+  it('takes every setting', () => {
+    const config = loadConfig({
+      ...base,
+      SIGNALING_URL: 'wss://abc.execute-api.us-east-1.amazonaws.com/prod',
+      SFU_TOKEN: 'eyJ.token',
+      RTC_MIN_PORT: '40000',
+      RTC_MAX_PORT: '40100',
+      SFU_ENGINE: 'mediasoup',
+      ROOM_IDLE_SECONDS: '1.5',
+      KEEPALIVE_SECONDS: '60',
+      SIGNALING_ROTATE_SECONDS: '3600',
+      HEALTH_FILE: '/tmp/health',
+      POWERTOOLS_LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      sfuToken: 'eyJ.token',
+      portRange: [40000, 40100],
+      engine: 'mediasoup',
+      idleMs: 1500,
+      keepaliveMs: 60_000,
+      rotateMs: 3_600_000,
+      healthFile: '/tmp/health',
+      logLevel: 'DEBUG',
+    });
+  });
+
+  it('an empty SFU_TOKEN is no token (before the signaling plane mints them)', () => {
+    expect(loadConfig({ ...base, SFU_TOKEN: '' }).sfuToken).toBeUndefined();
+  });
+
+  it('without ANNOUNCED_IP it needs the ECS metadata endpoint', () => {
+    const { ANNOUNCED_IP: _, ...noIp } = base;
+    expect(loadConfig({ ...noIp, ECS_CONTAINER_METADATA_URI_V4: 'http://169.254.170.2/v4/abc' }).ecsMetadataUri).toBe(
+      'http://169.254.170.2/v4/abc',
+    );
+    expect(message(noIp)).toMatch(/ANNOUNCED_IP is unset and ECS_CONTAINER_METADATA_URI_V4 too/);
+  });
+
+  it.each([
+    [{ SIGNALING_URL: '' }, 'SIGNALING_URL is required'],
+    [{ SIGNALING_URL: 'http://127.0.0.1:8080/ws' }, 'SIGNALING_URL must be a ws:// or wss:// URL'],
+    [{ ROOM_ID: '' }, 'ROOM_ID is required'],
+    [{ SFU_ID: 'has spaces' }, 'SFU_ID must be 1-64 characters'],
+    [{ ANNOUNCED_IP: 'localhost' }, 'ANNOUNCED_IP must be an IPv4 or IPv6 address'],
+    [{ RTC_MIN_PORT: '40000' }, 'RTC_MIN_PORT and RTC_MAX_PORT must be set together'],
+    [{ RTC_MIN_PORT: '40000', RTC_MAX_PORT: '40000' }, 'RTC_MIN_PORT (40000) must be below RTC_MAX_PORT (40000)'],
+    [{ RTC_MIN_PORT: '80', RTC_MAX_PORT: '90' }, 'RTC_MIN_PORT must be a port number from 1024 to 65535, got "80"'],
+    [{ SFU_ENGINE: 'janus' }, 'SFU_ENGINE must be "werift" or "mediasoup"'],
+    [{ ROOM_IDLE_SECONDS: '0' }, 'ROOM_IDLE_SECONDS must be a number of seconds above 0'],
+    [{ ROOM_IDLE_SECONDS: 'soon' }, 'ROOM_IDLE_SECONDS must be a number of seconds above 0 and at most 604800, got "soon"'],
+    [{ KEEPALIVE_SECONDS: '600' }, 'KEEPALIVE_SECONDS must be a number of seconds above 0 and at most 540'],
+    [{ SIGNALING_ROTATE_SECONDS: '7200' }, 'SIGNALING_ROTATE_SECONDS must be a number of seconds above 0 and at most 7140'],
+    [{ POWERTOOLS_LOG_LEVEL: 'LOUD' }, 'POWERTOOLS_LOG_LEVEL must be one of'],
+  ])('rejects %o', (override, expected) => {
+    const text = message({ ...base, ...override });
+    expect(text.startsWith('invalid configuration: ')).toBe(true);
+    expect(text).toContain(expected);
+    expect(text).not.toContain('\n');
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * sfu-task/src/main.ts as a process (as the ECS stand-in runs it) against a tiny WebSocket server:
+ * identify with the token in the query string, keepalive while idle, reconnect with backoff after
+ * the server drops the socket and identify again (media of a call in progress keeps flowing),
+ * rotation to a fresh connection before the 2-hour limit, idle exit 0, SIGTERM exit 0, and one clear
+ * line + exit 1 for a bad configuration or the mediasoup engine.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { WeriftParticipant } from '../helpers/weriftParticipant.ts';
+import { MiniSignaling } from './miniSignaling.ts';
+import { type SfuProcess, startSfu } from './sfuProcess.ts';
+
+const ROOM = 'room-main-test';
+const SFU = 'sfu-main-test';
+
+let server: MiniSignaling | undefined;
+let sfu: SfuProcess | undefined;
+const participants: WeriftParticipant[] = [];
+
+afterEach(async () => {
+  for (const p of participants.splice(0)) await p.close();
+  await sfu?.stop('SIGKILL');
+  sfu = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nSFU output:\n${sfu?.output() ?? ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function startWith(env: Record<string, string> = {}): Promise<string> {
+  server = new MiniSignaling();
+  const url = await server.listen();
+  sfu = startSfu({ SIGNALING_URL: url, ROOM_ID: ROOM, SFU_ID: SFU, SFU_TOKEN: 'sfu-token-1', ANNOUNCED_IP: '127.0.0.1', ...env });
+  return url;
+}
+
+describe('sfu-task process: signaling connection', () => {
+  it('identifies as the room SFU with its token, and sends keepalives while idle', async () => {
+    await startWith({ KEEPALIVE_SECONDS: '0.3' });
+    await until(() => (server!.currentSfu()?.frames.filter((f) => f.action === 'keepalive').length ?? 0) >= 2, 'two keepalives');
+    const connection = server!.currentSfu()!;
+    expect(connection.token).toBe('sfu-token-1');
+    expect(connection.frames[0]).toEqual({ action: 'identify', data: { id: SFU, roomId: ROOM, type: 'sfu' } });
+    expect(sfu!.child.exitCode).toBeNull(); // a room that never had a client does not idle out
+  });
+
+  it('reconnects with backoff after the server drops it, identifies again, and the call keeps its media', async () => {
+    const url = await startWith({ ROOM_IDLE_SECONDS: '30' });
+    await until(() => server!.currentSfu() !== undefined, 'SFU identify');
+    const a = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'alice', token: 'alice-token' });
+    const b = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'bob', token: 'bob-token' });
+    participants.push(a, b);
+    await a.waitFor(() => a.stream('bob', 'video').packets > 30 && b.stream('alice', 'video').packets > 30, 20_000, 'media both ways');
+
+    server!.dropSfu();
+    const before = a.stream('bob', 'video').packets;
+    await until(() => server!.sfuConnections().length === 2 && !server!.sfuConnections()[1]!.closed, 'reconnect');
+    const second = server!.sfuConnections()[1]!;
+    expect(second.frames[0]).toEqual({ action: 'identify', data: { id: SFU, roomId: ROOM, type: 'sfu' } });
+    expect(second.token).toBe('sfu-token-1');
+    // Media never went through signaling: it kept flowing across the drop.
+    await a.waitFor(() => a.stream('bob', 'video').packets > before + 30, 10_000, 'media after the reconnect');
+    for (const [receiver, from] of [
+      [a, 'bob'],
+      [b, 'alice'],
+    ] as const) {
+      const s = receiver.stream(from, 'video');
+      expect(s.corrupt).toBe(0);
+      expect(s.sequenceGaps).toBe(0);
+    }
+    // And signaling works on the new connection: a third participant gets everybody.
+    const c = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'carol' });
+    participants.push(c);
+    await c.waitFor(() => c.stream('alice', 'audio').packets > 20 && c.stream('bob', 'video').packets > 20, 20_000, 'carol receives');
+  });
+
+  it('moves to a fresh connection before the 2-hour limit: identified on the new one before the old one closes', async () => {
+    await startWith({ SIGNALING_ROTATE_SECONDS: '1' });
+    await until(() => server!.sfuConnections().length >= 2 && server!.sfuConnections()[0]!.closed, 'rotation');
+    const [first, second] = server!.sfuConnections();
+    expect(second!.frames[0]).toMatchObject({ action: 'identify', data: { id: SFU, type: 'sfu' } });
+    expect(second!.closed).toBe(false);
+    expect(first!.closed).toBe(true);
+  });
+
+  it('exits 0 after ROOM_IDLE_SECONDS without clients once a client has been seen', async () => {
+    const url = await startWith({ ROOM_IDLE_SECONDS: '1' });
+    await until(() => server!.currentSfu() !== undefined, 'SFU identify');
+    const a = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'alice' });
+    await until(() => server!.currentSfu()!.frames.some((f) => f.action === 'handshake'), 'SFU answers');
+    await a.close(); // disconnect: the server tells the SFU `leave`
+    expect(await sfu!.exited).toBe(0);
+    expect(sfu!.output()).toMatch(/no clients for 1 s/);
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    await startWith();
+    await until(() => server!.currentSfu() !== undefined, 'SFU identify');
+    expect(await sfu!.stop('SIGTERM')).toBe(0);
+  });
+
+  it('stops with one clear line and exit 1 on a bad configuration', async () => {
+    await startWith({ ROOM_IDLE_SECONDS: 'soon' });
+    expect(await sfu!.exited).toBe(1);
+    expect(sfu!.output().trim()).toBe('invalid configuration: ROOM_IDLE_SECONDS must be a number of seconds above 0 and at most 604800, got "soon"');
+  });
+
+  it('stops with one clear line and exit 1 for the mediasoup engine, which this build does not have', async () => {
+    await startWith({ SFU_ENGINE: 'mediasoup' });
+    expect(await sfu!.exited).toBe(1);
+    expect(sfu!.output().trim()).toBe('SFU_ENGINE=mediasoup: the mediasoup engine is not available in this build (use SFU_ENGINE=werift)');
+  });
+});

@@ -1,0 +1,212 @@
+/** The engine-free room logic with a fake engine: who receives whom, negotiation order, leave, bad input, keyframes, idling. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HandshakeData } from '../../protocol/index.ts';
+import { IdleWatcher } from '../../sfu-task/src/room/IdleWatcher.ts';
+import { KeyframeThrottle } from '../../sfu-task/src/room/KeyframeThrottle.ts';
+import { Room } from '../../sfu-task/src/room/Room.ts';
+import type { OutboundHandshake } from '../../sfu-task/src/room/types.ts';
+import { FakeEngine } from './fakeEngine.ts';
+
+const ROOM = 'room-1';
+const SFU = 'sfu-1';
+
+let engine: FakeEngine;
+let room: Room;
+let sent: OutboundHandshake[];
+
+beforeEach(() => {
+  engine = new FakeEngine();
+  room = new Room({ roomId: ROOM, sfuId: SFU, engine, logger: new Logger({ logLevel: 'SILENT' }), keyframeRetryMs: 300, keyframeMinIntervalMs: 0 });
+  sent = [];
+  room.on('handshake', (frame) => sent.push(frame));
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await room.close();
+});
+
+const producerOffer = (sender: string, kinds = 'audio,video'): HandshakeData => ({
+  type: 'producer',
+  sender,
+  roomId: ROOM,
+  description: { type: 'offer', sdp: `kinds:${kinds}` },
+});
+
+const consumerAnswer = (sender: string, remotePeerId: string): HandshakeData => ({
+  type: 'consumer',
+  sender,
+  remotePeerId,
+  roomId: ROOM,
+  description: { type: 'answer', sdp: `answer-from:${sender}` },
+});
+
+const to = (receiver: string) => sent.filter((f) => f.receiver === receiver);
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Room', () => {
+  it('answers a producer offer, then sends the candidates held back during it', async () => {
+    await room.handleHandshake(producerOffer('alice'));
+    expect(to('alice')).toEqual([
+      { type: 'producer', sender: SFU, receiver: 'alice', roomId: ROOM, description: { type: 'answer', sdp: 'answer-to:kinds:audio,video' } },
+      { type: 'producer', sender: SFU, receiver: 'alice', roomId: ROOM, candidate: expect.objectContaining({ candidate: expect.stringContaining('alice') }) },
+    ]);
+    expect(room.tracksOf('alice').map((t) => t.kind)).toEqual(['audio', 'video']);
+  });
+
+  it('a new client gets consumers for everything already published; what it publishes reaches the others', async () => {
+    await room.handleHandshake(producerOffer('alice'));
+    await room.handleHandshake(producerOffer('bob'));
+    await flush();
+    // bob joined after alice published: bob receives alice; alice receives bob once bob published.
+    const bobOffer = to('bob').find((f) => f.type === 'consumer' && f.description);
+    expect(bobOffer).toMatchObject({ remotePeerId: 'alice', description: { type: 'offer', sdp: 'offer:alice:0,alice:1' } });
+    const aliceOffer = to('alice').find((f) => f.type === 'consumer' && f.description);
+    expect(aliceOffer).toMatchObject({ remotePeerId: 'bob', description: { type: 'offer', sdp: 'offer:bob:0,bob:1' } });
+    // The consumer offer goes out before its candidates.
+    const bobConsumerFrames = to('bob').filter((f) => f.type === 'consumer');
+    expect(bobConsumerFrames[0]!.description).toBeDefined();
+    expect(bobConsumerFrames[1]!.candidate).toBeDefined();
+    // A client that never publishes (joined by event) receives everybody.
+    room.join('carol');
+    await flush();
+    expect(room.consumersOf('carol').sort()).toEqual(['alice', 'bob']);
+    expect(room.consumersOf('alice')).toEqual(['bob']);
+    expect(room.participantCount).toBe(3);
+  });
+
+  it('a track published later (re-offer) renegotiates the existing consumers, after their pending answer', async () => {
+    await room.handleHandshake(producerOffer('alice'));
+    await room.handleHandshake(producerOffer('bob'));
+    await flush();
+    const bobOfAlice = engine.consumer('bob', 'alice')!;
+    expect(bobOfAlice.offers).toEqual([['alice:0', 'alice:1']]);
+    // alice adds a screen track before bob answered: no second offer yet.
+    await room.handleHandshake(producerOffer('alice', 'audio,video,video'));
+    await flush();
+    expect(bobOfAlice.offers.length).toBe(1);
+    await room.handleHandshake(consumerAnswer('bob', 'alice'));
+    await flush();
+    expect(bobOfAlice.offers).toEqual([
+      ['alice:0', 'alice:1'],
+      ['alice:0', 'alice:1', 'alice:2'],
+    ]);
+    expect(engine.consumers.filter((c) => c.peerId === 'bob' && c.remotePeerId === 'alice')).toHaveLength(1);
+  });
+
+  it('leave closes the producer, the leaver\'s consumers and every consumer of its media', async () => {
+    for (const p of ['alice', 'bob', 'carol']) await room.handleHandshake(producerOffer(p));
+    await flush();
+    const counts: number[] = [];
+    room.on('participants', (n) => counts.push(n));
+    room.leave('carol');
+    expect(engine.producer('carol')!.closed).toBe(true);
+    expect(engine.consumers.filter((c) => c.peerId === 'carol' || c.remotePeerId === 'carol').every((c) => c.closed)).toBe(true);
+    expect(engine.consumers.filter((c) => c.peerId !== 'carol' && c.remotePeerId !== 'carol').every((c) => !c.closed)).toBe(true);
+    expect(room.consumersOf('alice')).toEqual(['bob']);
+    expect(counts).toEqual([2]);
+    // Late frames of the leaver do not bring it back.
+    await room.handleHandshake(producerOffer('carol'));
+    expect(to('carol').at(-1)!.error).toEqual({ status: 410, message: 'participant has left the room' });
+    expect(room.participantCount).toBe(2);
+  });
+
+  it('bad input gets an error handshake to the sender only; nothing else changes', async () => {
+    await room.handleHandshake(producerOffer('alice'));
+    await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: ROOM, description: { type: 'offer', sdp: 'garbage' } });
+    expect(to('mallory').filter((f) => f.type === 'producer')).toEqual([
+      { type: 'producer', sender: SFU, receiver: 'mallory', roomId: ROOM, error: { status: 400, message: 'offer sdp is not a session description' } },
+    ]);
+    // The failed first offer left no producer behind: the next one starts afresh.
+    expect(engine.producer('mallory')!.closed).toBe(true);
+    await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: ROOM, description: { type: 'offer', sdp: 'kinds:' } });
+    expect(to('mallory').at(-1)!.error).toEqual({ status: 400, message: 'offer has no audio or video' });
+    await room.handleHandshake({
+      type: 'consumer',
+      sender: 'mallory',
+      remotePeerId: 'nobody',
+      roomId: ROOM,
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+    });
+    expect(to('mallory').at(-1)).toEqual({
+      type: 'consumer',
+      sender: SFU,
+      receiver: 'mallory',
+      roomId: ROOM,
+      remotePeerId: 'nobody',
+      error: { status: 404, message: 'no consumer connection for remotePeerId nobody' },
+    });
+    await room.handleHandshake({ type: 'consumer', sender: 'mallory', roomId: ROOM, description: { type: 'answer', sdp: 'x' } });
+    expect(to('mallory').at(-1)!.error!.message).toBe('consumer handshake without remotePeerId');
+    await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: 'other-room', description: { type: 'offer', sdp: 'kinds:audio' } });
+    expect(to('mallory').at(-1)!.error!.status).toBe(400);
+    await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: ROOM, description: { type: 'rollback' } });
+    expect(to('mallory').at(-1)!.error!.message).toBe('description type rollback is not supported');
+    expect(to('alice').every((f) => !f.error)).toBe(true);
+    // The room still works: mallory publishes properly, alice receives it.
+    await room.handleHandshake(producerOffer('mallory'));
+    await flush();
+    expect(room.consumersOf('alice')).toEqual(['mallory']);
+  });
+
+  it('a producer candidate that overtakes the offer is kept for it', async () => {
+    await room.handleHandshake({ type: 'producer', sender: 'alice', roomId: ROOM, candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
+    expect(to('alice')).toEqual([]);
+    await room.handleHandshake(producerOffer('alice'));
+    expect(engine.producers).toHaveLength(1);
+    expect(engine.producer('alice')!.remoteCandidates).toHaveLength(1);
+  });
+
+  it('asks the publisher for a keyframe when a consumer connects, again 300 ms later, and on PLI/FIR', async () => {
+    vi.useFakeTimers();
+    await room.handleHandshake(producerOffer('alice'));
+    await room.handleHandshake(producerOffer('bob'));
+    await vi.advanceTimersByTimeAsync(0);
+    const alice = engine.producer('alice')!;
+    engine.consumer('bob', 'alice')!.connect();
+    expect(alice.keyframeRequests).toEqual(['alice:1']); // the video track only
+    await vi.advanceTimersByTimeAsync(300);
+    expect(alice.keyframeRequests).toEqual(['alice:1', 'alice:1']);
+    engine.consumer('bob', 'alice')!.emit('keyframerequest', room.tracksOf('alice')[1]!);
+    expect(alice.keyframeRequests).toHaveLength(3);
+  });
+});
+
+describe('KeyframeThrottle', () => {
+  it('sends at most one request per interval and keeps the last one for the end of it', () => {
+    vi.useFakeTimers();
+    let now = 0;
+    const sentKeys: string[] = [];
+    const throttle = new KeyframeThrottle<string>((k) => sentKeys.push(k), 200, () => now);
+    throttle.request('v');
+    throttle.request('v');
+    throttle.request('v');
+    expect(sentKeys).toEqual(['v']);
+    now = 200;
+    vi.advanceTimersByTime(200);
+    expect(sentKeys).toEqual(['v', 'v']);
+    throttle.close();
+  });
+});
+
+describe('IdleWatcher', () => {
+  it('fires after the idle time without clients, only once a client has been seen', () => {
+    vi.useFakeTimers();
+    const onIdle = vi.fn();
+    const watcher = new IdleWatcher(1000, onIdle);
+    watcher.update(0);
+    vi.advanceTimersByTime(5000);
+    expect(onIdle).not.toHaveBeenCalled(); // a warm room waiting for its first client
+    watcher.update(1);
+    watcher.update(0);
+    vi.advanceTimersByTime(900);
+    watcher.update(1); // somebody came back in time
+    vi.advanceTimersByTime(5000);
+    expect(onIdle).not.toHaveBeenCalled();
+    watcher.update(0);
+    vi.advanceTimersByTime(1000);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    watcher.close();
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The werift engine in-process, behind the real Room: werift test participants wired by direct
+ * function calls publish synthetic Opus + VP8 RTP (about 500 kbit/s video) and each receives the
+ * others' RTP with payload intact and sequence continuity; a leave closes the consumers of the
+ * leaver's media; bad input gets an error and the room keeps working.
+ * No timed assertions: every wait is "until this holds" with a generous timeout.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
+import { createHarness, type Harness, ROOM_ID } from './roomHarness.ts';
+
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Waits until `receiver` got at least `packets` packets of both kinds from each of `from`. */
+async function receivesFrom(receiver: WeriftParticipant, from: string[], packets = 40): Promise<void> {
+  await receiver.waitFor(
+    () => from.every((peer) => receiver.stream(peer, 'audio').packets >= packets && receiver.stream(peer, 'video').packets >= packets),
+    20_000,
+    `media from ${from.join(', ')}`,
+  );
+}
+
+function expectIntact(receiver: WeriftParticipant, from: string): void {
+  for (const kind of ['audio', 'video'] as const) {
+    const s = receiver.stream(from, kind);
+    expect(s.corrupt, `${receiver.peerId} <- ${from} ${kind}: corrupt payloads`).toBe(0);
+    expect(s.sequenceGaps, `${receiver.peerId} <- ${from} ${kind}: sequence gaps`).toBe(0);
+    expect(s.counterGaps, `${receiver.peerId} <- ${from} ${kind}: publisher counter gaps`).toBe(0);
+    expect([...s.publishers]).toEqual([from]);
+  }
+}
+
+describe('werift engine behind the room', () => {
+  it('forwards each participant\'s audio and video to every other participant, intact and in sequence', async () => {
+    harness = createHarness();
+    const a = await harness.add('alice');
+    const b = await harness.add('bob');
+    await receivesFrom(a, ['bob']);
+    await receivesFrom(b, ['alice']);
+    // A third one joins later: it gets what is already published, and the others get it.
+    const c = await harness.add('carol');
+    await receivesFrom(c, ['alice', 'bob']);
+    await receivesFrom(a, ['bob', 'carol']);
+    await receivesFrom(b, ['alice', 'carol']);
+    for (const [receiver, others] of [
+      [a, ['bob', 'carol']],
+      [b, ['alice', 'carol']],
+      [c, ['alice', 'bob']],
+    ] as const) {
+      for (const other of others) expectIntact(receiver, other);
+    }
+    // Nobody receives itself.
+    expect(a.stream('alice', 'video').packets).toBe(0);
+    // The SFU asked each publisher for a keyframe when consumers of its video connected.
+    for (const p of [a, b, c]) expect(p.pliReceived).toBeGreaterThan(0);
+    // The room knows who publishes what and who receives whom.
+    expect(harness.room.tracksOf('alice').map((t) => t.kind).sort()).toEqual(['audio', 'video']);
+    expect(harness.room.consumersOf('carol').sort()).toEqual(['alice', 'bob']);
+  });
+
+  it('a leave closes the leaver\'s connections and every consumer of its media; the others keep theirs', async () => {
+    harness = createHarness();
+    const a = await harness.add('alice');
+    const b = await harness.add('bob');
+    await harness.add('carol');
+    await receivesFrom(a, ['bob', 'carol'], 20);
+    await receivesFrom(b, ['alice', 'carol'], 20);
+    const before = harness.engine.connectionCount; // 3 producers + 6 consumers
+    expect(before).toBe(9);
+    await harness.leave('carol');
+    expect(harness.room.consumersOf('alice')).toEqual(['bob']);
+    expect(harness.room.consumersOf('bob')).toEqual(['alice']);
+    expect(harness.room.participantIds().sort()).toEqual(['alice', 'bob']);
+    await a.waitFor(() => harness!.engine.connectionCount === 4, 5_000, 'SFU connections to close');
+    await a.waitFor(() => a.consumerState('carol') === 'closed', 5_000, 'alice consumer of carol to close');
+    await b.waitFor(() => b.consumerState('carol') === 'closed', 5_000, 'bob consumer of carol to close');
+    // Media between the remaining two keeps flowing.
+    const seen = a.stream('bob', 'video').packets;
+    await a.waitFor(() => a.stream('bob', 'video').packets > seen + 30, 10_000, 'more video from bob');
+    expectIntact(a, 'bob');
+    expectIntact(b, 'alice');
+  });
+
+  it('bad input gets an error handshake to that client only, and the room keeps working', async () => {
+    harness = createHarness();
+    const a = await harness.add('alice');
+    const b = await harness.add('bob');
+    await receivesFrom(a, ['bob'], 20);
+    const mallory = await harness.add('mallory', { publish: false });
+
+    mallory.sendHandshake({ type: 'producer', description: { type: 'offer', sdp: 'this is not sdp' } });
+    await mallory.waitFor(() => mallory.errors.length >= 1, 5_000, 'error for garbage sdp');
+    expect(mallory.errors[0]!.error).toMatchObject({ status: 400 });
+    expect(mallory.errors[0]!.type).toBe('producer');
+
+    const noMedia = [
+      'v=0',
+      'o=- 1 1 IN IP4 127.0.0.1',
+      's=-',
+      't=0 0',
+      'a=group:BUNDLE 0',
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      'c=IN IP4 0.0.0.0',
+      'a=ice-ufrag:abcd',
+      'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+      'a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF',
+      'a=setup:actpass',
+      'a=mid:0',
+      'a=sctp-port:5000',
+      '',
+    ].join('\r\n');
+    mallory.sendHandshake({ type: 'producer', description: { type: 'offer', sdp: noMedia } });
+    await mallory.waitFor(() => mallory.errors.length >= 2, 5_000, 'error for an offer without media');
+    expect(mallory.errors[1]!.error!.message).toMatch(/no audio or video/);
+
+    mallory.sendHandshake({
+      type: 'consumer',
+      remotePeerId: 'nobody',
+      candidate: { candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+    });
+    await mallory.waitFor(() => mallory.errors.length >= 3, 5_000, 'error for a candidate of an unknown peer');
+    expect(mallory.errors[2]!).toMatchObject({ type: 'consumer', remotePeerId: 'nobody', receiver: 'mallory', roomId: ROOM_ID });
+    expect(mallory.errors[2]!.error!.status).toBe(404);
+
+    mallory.sendHandshake({ type: 'consumer', remotePeerId: 'alice', description: { type: 'offer', sdp: 'v=0' } });
+    await mallory.waitFor(() => mallory.errors.length >= 4, 5_000, 'error for a consumer offer');
+
+    // Nobody else got an error, and the room still works: media flows, and a newcomer gets everything.
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+    const seen = a.stream('bob', 'video').packets;
+    await a.waitFor(() => a.stream('bob', 'video').packets > seen + 30, 10_000, 'more video from bob');
+    const c = await harness.add('carol');
+    await receivesFrom(c, ['alice', 'bob'], 20);
+    await receivesFrom(a, ['carol'], 20);
+    expectIntact(c, 'alice');
+    // mallory (who never published) receives the others too.
+    await receivesFrom(mallory, ['alice', 'bob', 'carol'], 20);
+  });
+});
