@@ -39,8 +39,8 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/claimRoom',
     name: 'ClaimRoom',
     entry: 'lambdas/http/claimRoom.ts',
-    // A claim tops the warm pool up, which may start rooms (and mint their SFU tokens).
-    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true, signsTokens: true },
+    // A claim tells the room's SFU (RoomClaimedEvent) and tops the warm pool up, which may start rooms.
+    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true, signsTokens: true, managesConnections: true },
   },
   {
     method: 'PUT',

@@ -207,6 +207,7 @@ export type RoomEvent =
   | (RoomEventBase & { type: 'ParticipantJoinedEvent'; participant: ParticipantInfo })
   | (RoomEventBase & { type: 'ParticipantLeftEvent'; participantId: string })
   | (RoomEventBase & { type: 'ParticipantUpdatedEvent'; participant: ParticipantInfo })
+  | (RoomEventBase & { type: 'RoomClaimedEvent'; urlPath: string })
   | (RoomEventBase & { type: 'RoomClosedEvent'; reason: string });
 
 export interface EventFrame {

@@ -5,9 +5,10 @@ import { logger } from '../core/logger.ts';
 import { httpHandler } from './httpHandler.ts';
 
 export const handler = httpHandler({ body: claimRoomBodySchema }, async ({ body }) => {
-  const { rooms, warmPool, tokens } = deps();
+  const { rooms, warmPool, tokens, signaling } = deps();
   try {
-    const roomId = await rooms.claimRoom(body.urlPath);
+    const { roomId, fresh } = await rooms.claimRoom(body.urlPath);
+    if (fresh) await signaling.announceClaim(roomId);
     return { body: (await tokens.participant(roomId)) satisfies RoomAccessResponse };
   } finally {
     // A claim (or a miss) is the moment the pool may be short: top it up. Its failure never fails the claim.

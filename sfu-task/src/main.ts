@@ -91,6 +91,8 @@ async function main(): Promise<void> {
           room.join(event.participant.id);
         } else if (event?.type === 'ParticipantLeftEvent' && event.participantId) {
           room.leave(event.participantId);
+        } else if (event?.type === 'RoomClaimedEvent') {
+          idle.claimed();
         } else if (event?.type === 'RoomClosedEvent') {
           void stop('room closed', 0);
         }

@@ -209,4 +209,30 @@ describe('IdleWatcher', () => {
     expect(onIdle).toHaveBeenCalledTimes(1);
     watcher.close();
   });
+
+  it('a claimed room idles out even if no client ever comes; a client arriving first stops it', () => {
+    vi.useFakeTimers();
+    const onIdle = vi.fn();
+    const watcher = new IdleWatcher(1000, onIdle);
+    watcher.update(0);
+    watcher.claimed();
+    vi.advanceTimersByTime(999);
+    expect(onIdle).not.toHaveBeenCalled();
+    watcher.update(1);
+    vi.advanceTimersByTime(5000);
+    expect(onIdle).not.toHaveBeenCalled();
+    watcher.update(0);
+    vi.advanceTimersByTime(1000);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+    watcher.close();
+
+    const busy = vi.fn();
+    const withClient = new IdleWatcher(1000, busy);
+    withClient.update(2);
+    withClient.claimed(); // claimed while clients are in: nothing to count down
+    vi.advanceTimersByTime(5000);
+    expect(busy).not.toHaveBeenCalled();
+    withClient.close();
+    vi.useRealTimers();
+  });
 });

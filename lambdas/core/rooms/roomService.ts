@@ -47,14 +47,14 @@ export class RoomService {
    * Binds `urlPath` to an AVAILABLE room and returns its id. Idempotent: a path already bound to a
    * live room returns that room. RoomNotFoundError when no room is available.
    */
-  async claimRoom(urlPath: string): Promise<string> {
+  async claimRoom(urlPath: string): Promise<{ roomId: string; fresh: boolean }> {
     for (let round = 0; round < CLAIM_ROUNDS; round++) {
       // the path's binding and the claimable rooms, read at once
       const [existing, available] = await Promise.all([
         this.boundRoom(urlPath),
         this.repo.listByStatus('AVAILABLE', CLAIM_CANDIDATES),
       ]);
-      if (existing) return existing.roomId;
+      if (existing) return { roomId: existing.roomId, fresh: false };
 
       const candidates = shuffle(available);
       if (candidates.length === 0) throw new RoomNotFoundError();
@@ -64,7 +64,7 @@ export class RoomService {
         const outcome = await this.repo.claim(candidate.roomId, urlPath, isoAt(this.clock.nowMs()));
         if (outcome === 'claimed') {
           this.logger.info('room claimed', { roomId: candidate.roomId, urlPath });
-          return candidate.roomId;
+          return { roomId: candidate.roomId, fresh: true };
         }
         if (outcome === 'path-taken') {
           pathTaken = true;

@@ -239,6 +239,16 @@ export class SignalingService {
     });
   }
 
+  /** Tells a room's SFU that its room is now bound to a path (it starts its idle countdown). */
+  async announceClaim(roomId: string): Promise<void> {
+    const room = await this.d.roomRepository.getRoom(roomId);
+    if (!room?.sfuConnectionId || !room.urlPath) return;
+    await this.send(room.sfuConnectionId, {
+      type: 'event',
+      event: { type: 'RoomClaimedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: room.version, urlPath: room.urlPath },
+    });
+  }
+
   /** Closes a room (SFU gone) and tells its clients. */
   async closeRoom(roomId: string, reason: string): Promise<void> {
     const closed = await this.d.rooms.closeRoom(roomId, reason);

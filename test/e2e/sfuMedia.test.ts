@@ -1,0 +1,141 @@
+/**
+ * End to end without a browser: the local stack starts a real SFU task (werift) for createRoom;
+ * werift participants join over the real WebSocket protocol and exchange synthetic Opus and VP8 RTP.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type TestStack } from '../helpers/localStack.ts';
+import { joinWerift, sfuPid, startAndClaim } from '../helpers/roomOnStack.ts';
+import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack({
+    SFU_TASK_COMMAND: 'node --import tsx sfu-task/src/main.ts',
+    MAX_ROOMS: '10',
+    ROOM_IDLE_SECONDS: '5',
+    SFU_RECONNECT_GRACE_SECONDS: '2',
+    RECONCILE_INTERVAL_SECONDS: '1',
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Every participant receives each other's audio and video, byte-exact and without sequence gaps. */
+async function expectMediaBetween(participants: WeriftParticipant[], minPackets = 30): Promise<void> {
+  for (const receiver of participants) {
+    for (const sender of participants) {
+      if (sender === receiver) continue;
+      const baseline = { audio: receiver.stream(sender.peerId, 'audio').packets, video: receiver.stream(sender.peerId, 'video').packets };
+      await receiver.waitFor(
+        () =>
+          receiver.stream(sender.peerId, 'audio').packets >= baseline.audio + minPackets &&
+          receiver.stream(sender.peerId, 'video').packets >= baseline.video + minPackets,
+        20_000,
+        `media from ${sender.peerId}`,
+      );
+      for (const kind of ['audio', 'video'] as const) {
+        const s = receiver.stream(sender.peerId, kind);
+        expect(s.corrupt, `${kind} ${sender.peerId} -> ${receiver.peerId} corrupt`).toBe(0);
+        expect([...s.publishers]).toEqual([sender.peerId]);
+      }
+    }
+  }
+}
+
+describe('media through the local stack', () => {
+  it('two, then three participants receive each other; a leaver’s consumers close; the killed SFU closes the room', async () => {
+    const access = await startAndClaim(stack, 'media-room');
+    const a = await joinWerift(stack, 'media-room');
+    const b = await joinWerift(stack, 'media-room');
+    await expectMediaBetween([a, b]);
+    const c = await joinWerift(stack, 'media-room');
+    await expectMediaBetween([a, b, c]);
+    for (const p of [a, b, c]) {
+      for (const kind of ['audio', 'video'] as const) {
+        for (const other of [a, b, c].filter((o) => o !== p)) expect(p.stream(other.peerId, kind).sequenceGaps).toBeLessThanOrEqual(2);
+      }
+    }
+
+    await c.close();
+    await a.waitFor(() => a.consumerState(c.peerId) === 'closed' || a.consumerState(c.peerId) === undefined, 15_000, 'consumer of c closed');
+    await b.waitFor(() => !b.consumerPeers().includes(c.peerId), 15_000, 'consumer of c closed at b');
+    await expectMediaBetween([a, b]);
+
+    const pid = sfuPid(access.roomId);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid!, 'SIGKILL');
+    const closed = await a.waitForFrame((f) => f.type === 'event' && (f.event as { type: string }).type === 'RoomClosedEvent', 20_000);
+    expect((closed.event as { roomId: string }).roomId).toBe(access.roomId);
+    expect((await stack.deps().roomRepository.getRoom(access.roomId))?.status).toBe('CLOSED');
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('the gateway drops the SFU’s socket: it reconnects and calls in progress keep their media', async () => {
+    const access = await startAndClaim(stack, 'drop-room');
+    const a = await joinWerift(stack, 'drop-room');
+    const b = await joinWerift(stack, 'drop-room');
+    await expectMediaBetween([a, b]);
+    const before = (await stack.deps().roomRepository.getRoom(access.roomId))!.sfuConnectionId!;
+    const res = await fetch(`${stack.url}/@connections/${encodeURIComponent(before)}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    const gapsBefore = a.stream(b.peerId, 'video').counterGaps;
+    await expectMediaBetween([a, b], 60);
+    // the room stayed open, and the SFU is back on a new connection
+    const after = await stack.deps().roomRepository.getRoom(access.roomId);
+    expect(after?.status).toBe('CLAIMED');
+    await new Promise((r) => setTimeout(r, 3000));
+    const again = await stack.deps().roomRepository.getRoom(access.roomId);
+    expect(again?.sfuConnectionId).toBeDefined();
+    expect(again?.sfuConnectionId).not.toBe(before);
+    expect(a.stream(b.peerId, 'video').counterGaps).toBe(gapsBefore);
+    // and new joiners still get everyone
+    const c = await joinWerift(stack, 'drop-room');
+    await expectMediaBetween([a, b, c]);
+    await Promise.all([a.close(), b.close(), c.close()]);
+  });
+
+  it('bad input gets an error in a handshake frame to that peer only; the room keeps working', async () => {
+    const access = await startAndClaim(stack, 'bad-input-room');
+    const a = await joinWerift(stack, 'bad-input-room');
+    const b = await joinWerift(stack, 'bad-input-room', { publish: false });
+    for (const [what, data] of [
+      ['garbage SDP', { type: 'producer', description: { type: 'offer', sdp: 'this is not SDP' } }],
+      ['an offer with no media', { type: 'producer', description: { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' } }],
+      ['a candidate for an unknown peer', { type: 'consumer', remotePeerId: 'nobody', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } }],
+    ] as const) {
+      b.sendRaw({ action: 'handshake', data: { ...data, sender: b.peerId, roomId: access.roomId } });
+      const reply = await b.waitForFrame((f) => f.type === 'handshake' && Boolean((f.data as { error?: unknown }).error) && !b.frames.slice(0, -1).includes(f), 15_000);
+      expect((reply.data as { error: { status: number } }).error.status, what).toBeGreaterThanOrEqual(400);
+      b.frames.splice(b.frames.indexOf(reply), 1);
+    }
+    expect(a.frames.filter((f) => (f as { data?: { error?: unknown } }).data?.error)).toEqual([]);
+    await b.publish();
+    await expectMediaBetween([a, b]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('exits after ROOM_IDLE_SECONDS without clients once claimed, and the room closes', async () => {
+    const access = await startAndClaim(stack, 'idle-room');
+    const pid = sfuPid(access.roomId);
+    expect(pid).toBeGreaterThan(0);
+    const a = await joinWerift(stack, 'idle-room');
+    await a.close();
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await stack.deps().roomRepository.getRoom(access.roomId))?.status !== 'CLOSED') {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect((await stack.deps().roomRepository.getRoom(access.roomId))?.status).toBe('CLOSED');
+    expect(sfuPid(access.roomId)).toBeUndefined();
+  });
+
+  it('a claimed room nobody joins idles out too', async () => {
+    const access = await startAndClaim(stack, 'nobody-room');
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await stack.deps().roomRepository.getRoom(access.roomId))?.status !== 'CLOSED') {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect((await stack.deps().roomRepository.getRoom(access.roomId))?.status).toBe('CLOSED');
+  });
+});
