@@ -45,6 +45,25 @@ export function firstIssueMessage(error: z.ZodError): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Web client configuration: /config.json next to the client (the local gateway serves it; in AWS
+// it is written next to the client in S3 at deploy)
+
+export interface IceServerConfig {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface ClientConfig {
+  /** Base URL of the HTTP API, without a trailing slash. */
+  apiUrl: string;
+  /** URL of the WebSocket API. */
+  webSocketUrl: string;
+  /** STUN/TURN servers for browsers; empty when the deployment has none. */
+  iceServers: IceServerConfig[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tokens
 
 export const TOKEN_AUDIENCE = 'video-rooms';

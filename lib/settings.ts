@@ -1,0 +1,103 @@
+/**
+ * The settings a deployer changes, read from CDK context (`cdk.json`, or `-c key=value` on the
+ * command line) and validated in one place. A bad value stops the synth with a message naming it.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/** Context values from `-c key=value` arrive as strings; from cdk.json as JSON values. */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const iceServer = z
+  .object({
+    urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    username: z.string().optional(),
+    credential: z.string().optional(),
+  })
+  .strict();
+
+/** `[...]` from cdk.json, or its JSON text from the command line. */
+const jsonArray = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? JSON.parse(value) : value), z.array(item));
+
+const portRange = z
+  .preprocess((value) => (typeof value === 'string' ? value.split('-').map(Number) : value), z.tuple([int(1024, 65535), int(1024, 65535)]))
+  .refine(([min, max]) => min <= max, { message: 'the first port must not exceed the second' })
+  .transform(([min, max]) => ({ min, max }));
+
+/** The values CloudWatch Logs accepts as a retention. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const schema = z.object({
+  /** Stack names start with it: `<prefix>-Data`, `<prefix>-Api`, ... */
+  stackPrefix: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,40}$/).default('VideoRooms'),
+  /** AVAILABLE rooms kept running for instant claims (each is a running Fargate task). */
+  warmRooms: int(0, 100).default(1),
+  /** Cap on live rooms (running SFU tasks); createRoom answers 429 above it. */
+  maxRooms: int(1, 10_000).default(20),
+  /** A claimed room's SFU exits this long after its last participant left. */
+  roomIdleSeconds: int(5, 86_400).default(300),
+  sfuEngine: z.enum(['werift', 'mediasoup']).default('werift'),
+  /** UDP ports the SFU's media uses, "min-max"; the only inbound ports of its security group. */
+  sfuUdpPortRange: portRange.default({ min: 40000, max: 40999 }),
+  /** Fargate CPU units of an SFU task (256 = a quarter vCPU) and its memory; Fargate allows only some pairs. */
+  sfuCpu: int(256, 16_384)
+    .refine((cpu) => [256, 512, 1024, 2048, 4096, 8192, 16_384].includes(cpu), { message: 'must be a Fargate CPU value (256, 512, 1024, ...)' })
+    .default(1024),
+  sfuMemoryMiB: int(512, 30_720).default(2048),
+  sfuArchitecture: z.enum(['x86_64', 'arm64']).default('x86_64'),
+  /**
+   * A prebuilt SFU image (`<registry>/<repo>:<tag>`) to run instead of building sfu-task/Dockerfile
+   * at deploy; lets a machine without Docker deploy. Empty: build the image from the repository.
+   */
+  sfuImage: z.string().trim().default(''),
+  /** TURN (or STUN) servers handed to the web client in config.json, RTCIceServer shapes. */
+  turnServers: jsonArray(iceServer).default([]),
+  /** What `cdk destroy` does with tables, the token key, the site bucket and log groups. */
+  removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
+  /** Retention of every log group (Lambda, API access logs, SFU tasks, VPC flow log). */
+  logRetentionDays: int(1, 3653)
+    .refine((days) => LOG_RETENTION_DAYS.includes(days), { message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}` })
+    .default(30),
+  /** Stage throttle of PUT /createRoom (each call may start a Fargate task). */
+  createRoomRatePerSecond: z.coerce.number().positive().max(1000).default(1),
+  createRoomBurst: int(1, 5000).default(5),
+  /** Whole-API throttles of the HTTP and WebSocket stages. */
+  apiRatePerSecond: z.coerce.number().positive().max(10_000).default(50),
+  apiBurst: int(1, 5000).default(100),
+  /** Alarm notifications go to this address (an SNS subscription to confirm); none when empty. */
+  alarmEmail: z.union([z.literal(''), z.email()]).default(''),
+});
+
+export type Settings = z.infer<typeof schema>;
+
+export const SETTING_KEYS = Object.keys(schema.shape) as (keyof Settings)[];
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** Settings from an object of context values (missing ones take their defaults). */
+export function parseSettings(context: Record<string, unknown>): Settings {
+  let parsed;
+  try {
+    parsed = schema.safeParse(context);
+  } catch (error) {
+    throw new SettingsError(`invalid CDK context: ${(error as Error).message}`);
+  }
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new SettingsError(`invalid CDK context (cdk.json or -c): ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Settings from the app's context. */
+export function readSettings(node: Node): Settings {
+  return parseSettings(Object.fromEntries(SETTING_KEYS.map((key) => [key, node.tryGetContext(key)]).filter(([, v]) => v !== undefined)));
+}
+
+export function removalPolicyOf(settings: Settings): RemovalPolicy {
+  return settings.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+}

@@ -1,0 +1,60 @@
+/**
+ * Scheduled handlers of lib/routes.ts `scheduledJobs` (the warm-pool reconciler): one function each,
+ * invoked by an EventBridge rule at the job's interval. A missed run is not retried: the next one
+ * comes within the interval and does the same work.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+import { type AccessTargets, grantRouteAccess } from '../constructs/handlerAccess.ts';
+import { HandlerFunction } from '../constructs/handlerFunction.ts';
+import { type ScheduledJob, scheduledJobs } from '../routes.ts';
+import { removalPolicyOf, type Settings } from '../settings.ts';
+
+export interface WarmPoolStackProps extends StackProps {
+  readonly settings: Settings;
+  readonly targets: AccessTargets;
+  /** The same environment as the API handlers (ApiStack.handlerEnvironment). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** EventBridge rates are whole minutes. */
+export function scheduleOf(job: ScheduledJob): Schedule {
+  if (job.everySeconds < 60 || job.everySeconds % 60 !== 0) {
+    throw new Error(`${job.name}: EventBridge schedules whole minutes, everySeconds=${job.everySeconds} is not one`);
+  }
+  return Schedule.rate(Duration.minutes(job.everySeconds / 60));
+}
+
+export class WarmPoolStack extends Stack {
+  readonly functions: Readonly<Record<string, NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: WarmPoolStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const functions: Record<string, NodejsFunction> = {};
+    for (const job of scheduledJobs) {
+      const handler = new HandlerFunction(this, job.name, {
+        name: job.name,
+        entry: job.entry,
+        trigger: `every ${job.everySeconds} s`,
+        environment: { ...props.environment },
+        // A run may start several rooms; it must end before the next one starts.
+        timeout: Duration.seconds(Math.min(job.everySeconds - 5, 120)),
+        logRetention: settings.logRetentionDays,
+        removalPolicy: removalPolicyOf(settings),
+      });
+      handler.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(job.everySeconds) });
+      grantRouteAccess(handler.role, job.name, job.access, props.targets);
+      new Rule(this, `${job.name}Schedule`, {
+        description: `Runs ${job.name} (${job.entry}) every ${job.everySeconds} s`,
+        schedule: scheduleOf(job),
+        targets: [new LambdaFunction(handler.function, { retryAttempts: 0, maxEventAge: Duration.seconds(job.everySeconds) })],
+      });
+      functions[job.name] = handler.function;
+    }
+    this.functions = functions;
+  }
+}
