@@ -16,6 +16,7 @@ import { createTables, type DynamoLocal, localCredentials, startDynamoLocal } fr
 import { EcsStandIn } from './ecsStandIn.ts';
 import { HttpApiGateway, sendJson } from './httpApiGateway.ts';
 import { LambdaRuntime } from './lambdaRuntime.ts';
+import { StaticSite } from './staticSite.ts';
 import { CONNECTIONS_PREFIX, WS_PATH, WsApiGateway } from './wsApiGateway.ts';
 
 /** The one task definition the ECS stand-in knows (the Lambda config's default SFU_TASK_DEFINITION). */
@@ -100,11 +101,21 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
     const httpApi = new HttpApiGateway(httpRoutes, runtime, logger);
     const wsApi = new WsApiGateway(wsRoutes, runtime, `${cfg.host}:${port}`, { idleTimeoutMs: cfg.wsIdleMs, maxConnectionMs: cfg.wsMaxMs }, logger);
     cleanups.push(() => wsApi.closeAll());
+    const site = new StaticSite(resolve(REPO_ROOT, 'web', 'dist'), {
+      apiUrl: url,
+      webSocketUrl: handlerEnv.SIGNALING_URL!,
+      iceServers: [],
+    });
     server.on('request', (req, res) => {
       const requestUrl = new URL(req.url ?? '/', url);
+      const method = req.method ?? 'GET';
+      // API routes first, except for a browser navigating (a room may be named like a route)
+      const navigating = (req.headers.accept ?? '').includes('text/html');
       const handled = requestUrl.pathname.startsWith(CONNECTIONS_PREFIX)
         ? wsApi.manage(req, res, requestUrl)
-        : httpApi.handle(req, res, requestUrl, `${cfg.host}:${port}`);
+        : (method === 'GET' || method === 'HEAD') && (navigating || !httpApi.match(method, requestUrl.pathname))
+          ? site.handle(req, res, requestUrl)
+          : httpApi.handle(req, res, requestUrl, `${cfg.host}:${port}`);
       handled.catch((error: unknown) => {
         logger.error('gateway error', { error: error as Error });
         if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });

@@ -121,16 +121,31 @@ describe('bad input changes nothing', () => {
       ['PATCH', '/claimRoom', { urlPath: 'has space' }, {}, 400, /urlPath must be 1-64/],
       ['PATCH', '/claimRoom', { urlPath: 'y'.repeat(65) }, {}, 400, /urlPath must be 1-64/],
       ['PATCH', '/claimRoom', JSON.stringify({ urlPath: 'big', pad: 'z'.repeat(20_000) }), {}, 413, /larger than/],
-      ['GET', '/no-such-route', undefined, {}, 404, /Not Found/],
+      ['POST', '/no-such-route', { urlPath: 'x' }, {}, 404, /Not Found/],
+      ['GET', '/no-such-file.js', undefined, { accept: 'application/json' }, 404, /Not Found/],
       ['POST', '/getRoomId', { urlPath: 'x' }, {}, 404, /Not Found/],
       ['DELETE', '/createRoom', undefined, {}, 404, /Not Found/],
     ];
     for (const [method, path, body, headers, status, message] of cases) {
       const res = await call(stack.url, method, path, body, headers);
       expect(res.status, `${method} ${path} ${String(body).slice(0, 40)}`).toBe(status);
-      expect(String(res.body.message)).toMatch(message);
-      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      expect(String(res.body.message ?? res.body.raw)).toMatch(message);
     }
     expect(await stack.snapshot()).toEqual(before);
+  });
+});
+
+describe('the web client on the gateway', () => {
+  it('serves config.json, and index.html for a room path (SPA fallback), even one named like a route', async () => {
+    const config = await call(stack.url, 'GET', '/config.json');
+    expect(config.status).toBe(200);
+    expect(config.body).toEqual({ apiUrl: stack.url, webSocketUrl: stack.wsUrl, iceServers: [] });
+    for (const path of ['/', '/team-standup', '/getRoomId']) {
+      const res = await fetch(`${stack.url}${path}`, { headers: { accept: 'text/html' } });
+      expect(res.status, path).toBe(200);
+      expect(await res.text()).toMatch(/<div id="root">/);
+    }
+    const traversal = await fetch(`${stack.url}/..%2f..%2fpackage.json`);
+    expect(traversal.status).toBe(404);
   });
 });

@@ -1,0 +1,56 @@
+/** The rooms HTTP API as the client uses it. */
+import type { CreateRoomResponse, RoomAccessResponse, RoomStateResponse } from '../../../protocol/index.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The server could not be reached at all (network down, server stopped). */
+export class UnreachableError extends Error {}
+
+async function request<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (error) {
+    throw new UnreachableError(`The server cannot be reached (${(error as Error).message}).`);
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = { message: text };
+  }
+  if (!res.ok) throw new ApiError(res.status, (body as { message?: string }).message ?? `HTTP ${res.status}`);
+  return body as T;
+}
+
+export class RoomsApi {
+  constructor(private readonly apiUrl: string) {}
+
+  getRoomId(urlPath: string): Promise<RoomAccessResponse> {
+    return request(`${this.apiUrl}/getRoomId?urlPath=${encodeURIComponent(urlPath)}`);
+  }
+
+  claimRoom(urlPath: string): Promise<RoomAccessResponse> {
+    return request(`${this.apiUrl}/claimRoom`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ urlPath }),
+    });
+  }
+
+  createRoom(): Promise<CreateRoomResponse> {
+    return request(`${this.apiUrl}/createRoom`, { method: 'PUT' });
+  }
+
+  roomState(roomId: string, token: string): Promise<RoomStateResponse> {
+    return request(`${this.apiUrl}/rooms/${encodeURIComponent(roomId)}`, { headers: { authorization: `Bearer ${token}` } });
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * One person's call: the join flow, signaling, local media, the producer connection and one consumer
+ * connection per remote participant, and the state the UI renders (a store for useSyncExternalStore).
+ */
+import type { EventFrame, HandshakeData, ParticipantFeatures, ServerFrame } from '../../../protocol/index.ts';
+import { type JoinProgress, joinRoom } from '../api/joinRoom.ts';
+import { ApiError, RoomsApi, UnreachableError } from '../api/roomsApi.ts';
+import type { ClientConfig } from '../config.ts';
+import { ConsumerLink } from '../media/ConsumerLink.ts';
+import { ProducerLink } from '../media/ProducerLink.ts';
+import { SignalingClient } from '../signaling/SignalingClient.ts';
+import { type LocalMedia, openLocalMedia } from './localMedia.ts';
+
+export type Phase = 'joining' | 'connecting' | 'in-call' | 'reconnecting' | 'closed' | 'left' | 'error';
+
+export interface RemoteParticipant {
+  id: string;
+  displayName: string;
+  features: ParticipantFeatures;
+  camera: MediaStream | undefined;
+  screen: MediaStream | undefined;
+}
+
+export interface ChatLine {
+  from: string;
+  text: string;
+  at: number;
+  mine: boolean;
+}
+
+export interface CallState {
+  phase: Phase;
+  progress: JoinProgress | undefined;
+  error: string | undefined;
+  notice: string | undefined;
+  roomId: string | undefined;
+  selfId: string | undefined;
+  local: MediaStream | undefined;
+  localScreen: MediaStream | undefined;
+  features: Required<ParticipantFeatures>;
+  participants: RemoteParticipant[];
+  chat: ChatLine[];
+  closedReason: string | undefined;
+}
+
+const initial: CallState = {
+  phase: 'joining',
+  progress: undefined,
+  error: undefined,
+  notice: undefined,
+  roomId: undefined,
+  selfId: undefined,
+  local: undefined,
+  localScreen: undefined,
+  features: { audioMuted: false, videoMuted: false, screenSharing: false },
+  participants: [],
+  chat: [],
+  closedReason: undefined,
+};
+
+export class CallSession {
+  private state: CallState = initial;
+  private readonly listeners = new Set<() => void>();
+  private readonly api: RoomsApi;
+  private signaling: SignalingClient | undefined;
+  private producer: ProducerLink | undefined;
+  private readonly consumers = new Map<string, ConsumerLink>();
+  private readonly names = new Map<string, string>();
+  private media: LocalMedia | undefined;
+  private version = 0;
+  private roomId = '';
+  private selfId = '';
+  private disposed = false;
+
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly urlPath: string,
+    private readonly displayName: string,
+  ) {
+    this.api = new RoomsApi(config.apiUrl);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = (): CallState => this.state;
+
+  /** Joins: finds, claims or starts the room, then connects media and signaling. */
+  async start(): Promise<void> {
+    this.set({ ...initial, phase: 'joining' });
+    let access;
+    try {
+      access = await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) });
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (this.disposed) return;
+    this.roomId = access.roomId;
+    this.selfId = access.peerId;
+    this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId });
+
+    this.media = await openLocalMedia();
+    if (this.disposed) return this.stopLocal();
+    this.set({ local: this.media.stream, notice: this.media.problem });
+
+    const signaling = new SignalingClient(this.config.webSocketUrl, access.token, {
+      id: access.peerId,
+      roomId: access.roomId,
+      type: 'client',
+      ...(this.displayName && { displayName: this.displayName }),
+    });
+    this.signaling = signaling;
+    signaling.on('frame', (frame) => void this.onFrame(frame).catch((e: unknown) => console.warn('frame handling failed', e)));
+    signaling.on('state', (s) => {
+      if (s === 'reconnecting' && this.state.phase === 'in-call') this.set({ phase: 'reconnecting' });
+    });
+    signaling.on('unauthorized', () => {
+      // the token expired: a fresh one for the same room (a new peer id: we rejoin as new)
+      void this.api.getRoomId(this.urlPath).then((fresh) => fresh.roomId === this.roomId && signaling.setToken(fresh.token), () => undefined);
+    });
+    signaling.connect();
+  }
+
+  private async onIdentified(): Promise<void> {
+    if (this.state.phase === 'reconnecting') {
+      this.set({ phase: 'in-call' });
+      return;
+    }
+    if (this.producer) return;
+    const state = await this.api.roomState(this.roomId, this.tokenless()).catch(() => undefined);
+    if (state) {
+      this.version = Math.max(this.version, state.version);
+      for (const p of state.participants) if (p.id !== this.selfId) this.upsert(p.id, p.displayName, p.features);
+    }
+    this.set({ phase: 'in-call' });
+    const media = this.media!;
+    this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data));
+    await this.producer.start(media.stream, media.audio, media.video);
+  }
+
+  // the room state endpoint needs the token; the signaling client holds it
+  private tokenless(): string {
+    return (this.signaling as unknown as { token: string }).token;
+  }
+
+  private async onFrame(frame: ServerFrame): Promise<void> {
+    switch (frame.type) {
+      case 'identified':
+        return this.onIdentified();
+      case 'handshake':
+        return this.onHandshake(frame.data);
+      case 'event':
+        return this.onEvent(frame);
+      case 'message':
+        if (frame.data.kind === 'chat') {
+          this.set({ chat: [...this.state.chat, { from: this.nameOf(frame.sender), text: frame.data.text, at: Date.now(), mine: false }] });
+        } else {
+          if (frame.version !== undefined) this.version = Math.max(this.version, frame.version);
+          const p = this.state.participants.find((x) => x.id === frame.sender);
+          this.upsert(frame.sender, p?.displayName, { ...p?.features, ...frame.data.features });
+        }
+        return;
+      case 'error':
+        if (frame.status >= 500 || frame.action === 'identify') this.set({ notice: `Signaling: ${frame.message}` });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async onHandshake(data: HandshakeData): Promise<void> {
+    const error = (data as { error?: { message?: string } }).error;
+    if (error) {
+      this.set({ notice: `Media server: ${error.message ?? 'error'}` });
+      return;
+    }
+    if (data.type === 'producer') {
+      if (data.description?.type === 'answer') await this.producer?.handleAnswer(data.description as RTCSessionDescriptionInit);
+      else if (data.candidate) await this.producer?.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
+      return;
+    }
+    const remote = data.remotePeerId;
+    if (!remote) return;
+    let link = this.consumers.get(remote);
+    if (!link) {
+      link = new ConsumerLink(this.config.iceServers, (d) => this.sendHandshake(d), remote, () => this.refreshStreams(remote));
+      this.consumers.set(remote, link);
+      if (!this.state.participants.some((p) => p.id === remote)) this.upsert(remote, undefined, {});
+    }
+    if (data.description?.type === 'offer') await link.handleOffer(data.description as RTCSessionDescriptionInit);
+    else if (data.candidate) await link.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
+  }
+
+  private onEvent({ event }: EventFrame): void {
+    if (event.version <= this.version && event.type !== 'RoomClosedEvent') return; // already known
+    this.version = Math.max(this.version, event.version);
+    switch (event.type) {
+      case 'ParticipantJoinedEvent':
+        if (event.participant.id !== this.selfId) this.upsert(event.participant.id, event.participant.displayName, event.participant.features);
+        return;
+      case 'ParticipantUpdatedEvent':
+        this.upsert(event.participant.id, event.participant.displayName, event.participant.features);
+        return;
+      case 'ParticipantLeftEvent':
+        this.consumers.get(event.participantId)?.close();
+        this.consumers.delete(event.participantId);
+        this.set({ participants: this.state.participants.filter((p) => p.id !== event.participantId) });
+        return;
+      case 'RoomClosedEvent':
+        this.teardown();
+        this.set({ phase: 'closed', closedReason: event.reason });
+        return;
+    }
+  }
+
+  private upsert(id: string, displayName: string | undefined, features: ParticipantFeatures): void {
+    if (displayName) this.names.set(id, displayName);
+    const link = this.consumers.get(id);
+    const next: RemoteParticipant = {
+      id,
+      displayName: this.nameOf(id),
+      features,
+      camera: link && link.camera.getTracks().length > 0 ? link.camera : undefined,
+      screen: link && link.screen.getTracks().length > 0 ? link.screen : undefined,
+    };
+    const others = this.state.participants.filter((p) => p.id !== id);
+    const index = this.state.participants.findIndex((p) => p.id === id);
+    const participants = index < 0 ? [...others, next] : this.state.participants.map((p) => (p.id === id ? next : p));
+    this.set({ participants });
+  }
+
+  private refreshStreams(id: string): void {
+    const p = this.state.participants.find((x) => x.id === id);
+    this.upsert(id, p?.displayName, p?.features ?? {});
+  }
+
+  private nameOf(id: string): string {
+    return this.names.get(id) ?? `Guest ${id.slice(0, 4)}`;
+  }
+
+  private sendHandshake(data: Omit<HandshakeData, 'sender' | 'roomId'>): void {
+    this.signaling?.send({ action: 'handshake', data: { ...data, sender: this.selfId, roomId: this.roomId } });
+  }
+
+  private sendFeatures(): void {
+    this.signaling?.send({ action: 'message', data: { kind: 'features', features: this.state.features } });
+  }
+
+  toggleAudio(): void {
+    const audioMuted = !this.state.features.audioMuted;
+    this.media?.audio && (this.media.audio.enabled = !audioMuted);
+    this.set({ features: { ...this.state.features, audioMuted } });
+    this.sendFeatures();
+  }
+
+  toggleVideo(): void {
+    const videoMuted = !this.state.features.videoMuted;
+    this.media?.video && (this.media.video.enabled = !videoMuted);
+    this.set({ features: { ...this.state.features, videoMuted } });
+    this.sendFeatures();
+  }
+
+  async toggleScreen(): Promise<void> {
+    if (this.state.features.screenSharing) return this.stopScreen();
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch {
+      this.set({ notice: 'Screen sharing was cancelled or is not allowed.' });
+      return;
+    }
+    const track = stream.getVideoTracks()[0]!;
+    // stopping from the browser's own "Stop sharing" bar ends the track
+    track.addEventListener('ended', () => void this.stopScreen());
+    await this.producer?.shareScreen(track, stream);
+    this.set({ localScreen: stream, features: { ...this.state.features, screenSharing: true } });
+    this.sendFeatures();
+  }
+
+  private async stopScreen(): Promise<void> {
+    if (!this.state.features.screenSharing) return;
+    this.state.localScreen?.getTracks().forEach((t) => t.stop());
+    await this.producer?.stopScreen();
+    this.set({ localScreen: undefined, features: { ...this.state.features, screenSharing: false } });
+    this.sendFeatures();
+  }
+
+  /** Switches camera or microphone without renegotiating. */
+  async useDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+    const media = await openLocalMedia(kind === 'audio' ? { audioId: deviceId } : { videoId: deviceId }).catch(() => undefined);
+    const track = kind === 'audio' ? media?.audio : media?.video;
+    if (!track || !this.media) {
+      this.set({ notice: `That ${kind === 'audio' ? 'microphone' : 'camera'} could not be opened.` });
+      return;
+    }
+    const old = kind === 'audio' ? this.media.audio : this.media.video;
+    if (old) {
+      this.media.stream.removeTrack(old);
+      old.stop();
+    }
+    media?.stream.getTracks().forEach((t) => t !== track && t.stop());
+    track.enabled = !(kind === 'audio' ? this.state.features.audioMuted : this.state.features.videoMuted);
+    this.media.stream.addTrack(track);
+    if (kind === 'audio') this.media.audio = track;
+    else this.media.video = track;
+    await this.producer?.replace(kind, track);
+    this.set({ local: new MediaStream(this.media.stream.getTracks()) });
+  }
+
+  sendChat(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    if (this.signaling?.send({ action: 'message', data: { kind: 'chat', text: trimmed.slice(0, 2000) } })) {
+      this.set({ chat: [...this.state.chat, { from: 'You', text: trimmed, at: Date.now(), mine: true }] });
+    } else {
+      this.set({ notice: 'Not connected: the message was not sent.' });
+    }
+  }
+
+  dismissNotice(): void {
+    this.set({ notice: undefined });
+  }
+
+  leave(): void {
+    this.teardown();
+    this.set({ phase: 'left' });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.teardown();
+  }
+
+  private teardown(): void {
+    this.signaling?.close();
+    this.signaling = undefined;
+    this.producer?.close();
+    this.producer = undefined;
+    for (const link of this.consumers.values()) link.close();
+    this.consumers.clear();
+    this.stopLocal();
+  }
+
+  private stopLocal(): void {
+    this.media?.stream.getTracks().forEach((t) => t.stop());
+    this.state.localScreen?.getTracks().forEach((t) => t.stop());
+  }
+
+  private fail(error: unknown): void {
+    const message =
+      error instanceof UnreachableError
+        ? 'The server cannot be reached. Check your connection and try again.'
+        : error instanceof ApiError
+          ? `The server refused: ${error.message}`
+          : (error as Error).message;
+    this.set({ phase: 'error', error: message });
+  }
+
+  private set(patch: Partial<CallState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}
