@@ -105,7 +105,8 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     name: 'ReconcileWarmPool',
     entry: 'lambdas/scheduled/reconcileWarmPool.ts',
     everySeconds: 60,
-    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true, signsTokens: true },
+    // also closes abandoned rooms and lets lost peers leave: it posts events to connections
+    access: { tables: ['rooms', 'paths', 'counters', 'peers', 'connections'], runsTasks: true, signsTokens: true, managesConnections: true },
   },
 ];
 

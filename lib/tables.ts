@@ -31,6 +31,7 @@ export interface TableDefinition {
 export type TableId = 'rooms' | 'paths' | 'counters' | 'connections' | 'peers';
 
 export const ROOMS_BY_STATUS_INDEX = 'byStatus';
+export const PEERS_LOST_INDEX = 'lostPeers';
 
 export const tables: Readonly<Record<TableId, TableDefinition>> = {
   /** One item per room: status, SFU, bound path, version. */
@@ -77,7 +78,11 @@ export const tables: Readonly<Record<TableId, TableDefinition>> = {
     envVar: 'PEERS_TABLE',
     partitionKey: { name: 'roomId', type: 'S' },
     sortKey: { name: 'peerId', type: 'S' },
-    globalSecondaryIndexes: [],
+    globalSecondaryIndexes: [
+      // Sparse: only peers whose connection dropped carry `lost`; the reconciler finds those whose
+      // reconnect grace ran out with a Query, never a Scan.
+      { indexName: PEERS_LOST_INDEX, partitionKey: { name: 'lost', type: 'S' }, sortKey: { name: 'lostAt', type: 'N' } },
+    ],
     ttlAttribute: 'expiresAt',
   },
 };

@@ -242,6 +242,11 @@ export interface IdentifiedFrame {
   peerType: PeerType;
   /** The room version after this identify (a join bumps it). */
   version: number;
+  /**
+   * True when this peer was still in the room (a reconnect within the grace period): its media
+   * connections with the SFU are intact. False for a new join: any old media connections are gone.
+   */
+  resumed: boolean;
 }
 
 export type ServerFrame = ErrorFrame | HandshakeFrame | LeaveFrame | RoomMessageFrame | EventFrame | IdentifiedFrame;

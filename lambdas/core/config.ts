@@ -73,6 +73,7 @@ const schema = z.object({
   ROOM_START_TIMEOUT_SECONDS: intInRange('ROOM_START_TIMEOUT_SECONDS', 10, 3600, 600),
   ROOM_IDLE_SECONDS: intInRange('ROOM_IDLE_SECONDS', 5, 86_400, 300),
   SFU_RECONNECT_GRACE_SECONDS: intInRange('SFU_RECONNECT_GRACE_SECONDS', 1, 3600, 60),
+  CLIENT_RECONNECT_GRACE_SECONDS: intInRange('CLIENT_RECONNECT_GRACE_SECONDS', 1, 3600, 10),
   CLOSED_ROOM_RETENTION_SECONDS: intInRange('CLOSED_ROOM_RETENTION_SECONDS', 60, 30 * 86_400, 86_400),
 });
 
@@ -106,6 +107,8 @@ export interface LambdaConfig {
     closedRetentionSeconds: number;
     /** A room whose SFU connection dropped is closed if the SFU has not reconnected after this. */
     sfuReconnectGraceSeconds: number;
+    /** A client whose connection dropped stays in its room this long, to reconnect with the same id. */
+    clientReconnectGraceSeconds: number;
   };
 }
 
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
       startTimeoutSeconds: e.ROOM_START_TIMEOUT_SECONDS,
       closedRetentionSeconds: e.CLOSED_ROOM_RETENTION_SECONDS,
       sfuReconnectGraceSeconds: e.SFU_RECONNECT_GRACE_SECONDS,
+      clientReconnectGraceSeconds: e.CLIENT_RECONNECT_GRACE_SECONDS,
     },
   };
 }

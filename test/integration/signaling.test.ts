@@ -111,6 +111,8 @@ describe('identify', () => {
     again.send({ action: 'identify', data: { id: alice.id, roomId: room.roomId, type: 'client' } });
     const reidentified = await again.nextOfType('identified');
     expect(reidentified.version).toBe(state.version);
+    expect(reidentified.resumed).toBe(true);
+    expect(alice.identified.resumed).toBe(false);
     await alice.ws.closed;
     state = await roomState(room.roomId, bob.token);
     expect(state.participants.map((p) => p.id).sort()).toEqual([alice.id, bob.id].sort());

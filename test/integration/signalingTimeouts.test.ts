@@ -10,6 +10,7 @@ beforeAll(async () => {
     WS_IDLE_SECONDS: '1.5',
     WS_MAX_SECONDS: '4',
     SFU_RECONNECT_GRACE_SECONDS: '1',
+    CLIENT_RECONNECT_GRACE_SECONDS: '1',
     RECONCILE_INTERVAL_SECONDS: '0.5',
   });
 });
@@ -51,3 +52,4 @@ it('a room whose SFU dropped and did not come back within the grace is closed, a
     clearInterval(keeper);
   }
 });
+

@@ -11,6 +11,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { PEERS_LOST_INDEX } from '../../../lib/tables.ts';
 import type { ParticipantFeatures } from '../../../protocol/index.ts';
 import type { Room } from '../rooms/room.ts';
 import type { PeerRecord } from './records.ts';
@@ -71,11 +72,44 @@ export class MembershipRepository {
       new UpdateCommand({
         TableName: this.tables.peers,
         Key: { roomId, peerId },
-        UpdateExpression: 'SET connectionId = :c, expiresAt = :exp',
+        UpdateExpression: 'SET connectionId = :c, expiresAt = :exp REMOVE lost, lostAt',
         ConditionExpression: 'attribute_exists(peerId)',
         ExpressionAttributeValues: { ':c': connectionId, ':exp': expiresAt },
       }),
     );
+  }
+
+  /** The peer's connection dropped: it stays in the room for a grace period to reconnect. */
+  async markLost(roomId: string, peerId: string, connectionId: string, lostAt: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.peers,
+          Key: { roomId, peerId },
+          UpdateExpression: 'SET lost = :lost, lostAt = :at',
+          ConditionExpression: 'connectionId = :c',
+          ExpressionAttributeValues: { ':lost': 'lost', ':at': lostAt, ':c': connectionId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Peers whose connection dropped at or before `before` (epoch seconds) and never came back. */
+  async listLost(before: number, limit: number): Promise<PeerRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.peers,
+        IndexName: PEERS_LOST_INDEX,
+        KeyConditionExpression: 'lost = :lost AND lostAt <= :before',
+        ExpressionAttributeValues: { ':lost': 'lost', ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []) as PeerRecord[];
   }
 
   /** The peer on `connectionId` leaves (not if it has moved to another connection meanwhile). */

@@ -27,6 +27,10 @@ export interface PeerRecord {
   features: ParticipantFeatures;
   joinedAt: string;
   expiresAt: number;
+  /** Set ('lost') while the peer's connection has dropped and it may still reconnect (sparse index key). */
+  lost?: 'lost';
+  /** Epoch seconds the connection dropped. */
+  lostAt?: number;
 }
 
 /** How long a connection (and so a peer record) can live: API Gateway's 2 hours, plus a margin. */

@@ -78,12 +78,12 @@ export class SignalingService {
     if (isIdentified(conn) && (conn.peerId !== data.id || conn.roomId !== data.roomId)) {
       throw new ConflictError('this connection has already identified as another peer');
     }
-    const version =
+    const { version, resumed } =
       data.type === 'sfu' ? await this.identifySfu(connectionId, data) : await this.identifyClient(connectionId, data, nowMs);
-    await this.send(connectionId, { type: 'identified', id: data.id, roomId: data.roomId, peerType: data.type, version });
+    await this.send(connectionId, { type: 'identified', id: data.id, roomId: data.roomId, peerType: data.type, version, resumed });
   }
 
-  private async identifySfu(connectionId: string, data: IdentifyData): Promise<number> {
+  private async identifySfu(connectionId: string, data: IdentifyData): Promise<{ version: number; resumed: boolean }> {
     const nowMs = this.d.clock.nowMs();
     const before = await this.d.sfuBindings.bind(data.roomId, data.id, connectionId, isoAt(nowMs));
     if (!before) throw new NotFoundError('Room not found');
@@ -95,10 +95,10 @@ export class SignalingService {
       await this.d.notifier.close(before.sfuConnectionId);
     }
     this.d.logger.info('sfu identified', { connectionId, roomId: data.roomId, peerId: data.id });
-    return before.version;
+    return { version: before.version, resumed: before.sfuConnectionId !== undefined || before.sfuLostAt !== undefined };
   }
 
-  private async identifyClient(connectionId: string, data: IdentifyData, nowMs: number): Promise<number> {
+  private async identifyClient(connectionId: string, data: IdentifyData, nowMs: number): Promise<{ version: number; resumed: boolean }> {
     const expiresAt = epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS;
     const existing = await this.d.membership.getPeer(data.roomId, data.id, nowMs);
     if (existing) {
@@ -111,7 +111,7 @@ export class SignalingService {
         await this.d.notifier.close(existing.connectionId);
       }
       this.d.logger.info('client re-identified', { connectionId, roomId: data.roomId, peerId: data.id });
-      return room.version;
+      return { version: room.version, resumed: true };
     }
     const peer: PeerRecord = {
       roomId: data.roomId,
@@ -132,7 +132,7 @@ export class SignalingService {
       version: joined.version,
       participant: participantInfo(peer),
     }, data.id);
-    return joined.version;
+    return { version: joined.version, resumed: false };
   }
 
   /** handshake: client -> its room's SFU; SFU -> the client named in `receiver`, within its own room. */
@@ -203,39 +203,56 @@ export class SignalingService {
   }
 
   /**
-   * $disconnect (and a send that met GoneException): a client leaves its room (the SFU is told,
-   * the others get ParticipantLeftEvent); an SFU that closed normally closes its room, one that dropped
-   * gets a grace period to reconnect. Runs once per connection: the record is deleted first.
+   * $disconnect (and a send that met GoneException). A client that closed on purpose (close code 1000
+   * or 1005) leaves its room at once: the SFU is told, the others get ParticipantLeftEvent. A client
+   * whose connection dropped stays for a grace period to reconnect with the same id (see
+   * leaveLostPeers). An SFU that closed on purpose closes its room; one that dropped gets a grace
+   * period too. Runs once per connection: the record is deleted first.
    */
   async disconnect(connectionId: string, closeCode?: number): Promise<void> {
     this.cache.forgetConnection(connectionId);
     const conn = await this.d.connections.delete(connectionId);
     if (!isIdentified(conn)) return;
-    const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId };
+    const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId, closeCode };
+    const intentional = closeCode === undefined || closeCode === 1000 || closeCode === 1005;
     if (conn.type === 'sfu') {
-      if (closeCode === 1000) {
+      if (intentional) {
         await this.closeRoom(conn.roomId, 'the SFU closed its connection');
       } else if (await this.d.sfuBindings.unbind(conn.roomId, connectionId, epochSeconds(this.d.clock.nowMs()))) {
-        this.d.logger.warn('sfu connection lost; waiting for it to reconnect', { ...log, closeCode });
+        this.d.logger.warn('sfu connection lost; waiting for it to reconnect', log);
       }
       return;
     }
+    if (intentional) return this.leave(conn.roomId, conn.peerId, connectionId);
+    if (await this.d.membership.markLost(conn.roomId, conn.peerId, connectionId, epochSeconds(this.d.clock.nowMs()))) {
+      this.d.logger.info('client connection lost; waiting for it to reconnect', log);
+    }
+  }
+
+  /** Peers whose connection dropped `graceSeconds` ago or more and did not come back leave their rooms. */
+  async leaveLostPeers(graceSeconds: number, limit = 100): Promise<number> {
+    const lost = await this.d.membership.listLost(epochSeconds(this.d.clock.nowMs()) - graceSeconds, limit);
+    for (const peer of lost) await this.leave(peer.roomId, peer.peerId, peer.connectionId);
+    return lost.length;
+  }
+
+  private async leave(roomId: string, peerId: string, connectionId: string): Promise<void> {
     let left: VersionedChange<null> & { ok: true };
     try {
-      left = await this.withVersion(conn.roomId, (room) => this.d.membership.leave(room, conn.peerId, connectionId), true);
+      left = await this.withVersion(roomId, (room) => this.d.membership.leave(room, peerId, connectionId), true);
     } catch (error) {
       if (error instanceof ConflictError || error instanceof GoneError) return; // moved to another connection, or room gone
       throw error;
     }
-    this.d.logger.info('client left', { ...log, version: left.version });
-    const room = await this.d.roomRepository.getRoom(conn.roomId);
-    if (room?.sfuConnectionId) await this.send(room.sfuConnectionId, { type: 'leave', sender: conn.peerId });
-    await this.publish(conn.roomId, {
+    this.d.logger.info('client left', { connectionId, roomId, peerId, version: left.version });
+    const room = await this.d.roomRepository.getRoom(roomId);
+    if (room?.sfuConnectionId) await this.send(room.sfuConnectionId, { type: 'leave', sender: peerId });
+    await this.publish(roomId, {
       type: 'ParticipantLeftEvent',
       timestamp: isoAt(this.d.clock.nowMs()),
-      roomId: conn.roomId,
+      roomId,
       version: left.version,
-      participantId: conn.peerId,
+      participantId: peerId,
     });
   }
 

@@ -2,7 +2,7 @@
  * One person's call: the join flow, signaling, local media, the producer connection and one consumer
  * connection per remote participant, and the state the UI renders (a store for useSyncExternalStore).
  */
-import type { EventFrame, HandshakeData, ParticipantFeatures, ServerFrame } from '../../../protocol/index.ts';
+import type { EventFrame, HandshakeData, IdentifiedFrame, ParticipantFeatures, ServerFrame } from '../../../protocol/index.ts';
 import { type JoinProgress, joinRoom } from '../api/joinRoom.ts';
 import { ApiError, RoomsApi, UnreachableError } from '../api/roomsApi.ts';
 import type { ClientConfig } from '../config.ts';
@@ -103,7 +103,12 @@ export class CallSession {
 
     this.media = await openLocalMedia();
     if (this.disposed) return this.stopLocal();
-    this.set({ local: this.media.stream, notice: this.media.problem });
+    // a missing device shows to the others as muted / camera off
+    this.set({
+      local: this.media.stream,
+      notice: this.media.problem,
+      features: { ...this.state.features, audioMuted: !this.media.audio, videoMuted: !this.media.video },
+    });
 
     const signaling = new SignalingClient(this.config.webSocketUrl, access.token, {
       id: access.peerId,
@@ -121,14 +126,26 @@ export class CallSession {
       void this.api.getRoomId(this.urlPath).then((fresh) => fresh.roomId === this.roomId && signaling.setToken(fresh.token), () => undefined);
     });
     signaling.connect();
+    // closing the tab is leaving: say so, so the others do not wait for a reconnect
+    addEventListener('pagehide', this.onPageHide);
   }
 
-  private async onIdentified(): Promise<void> {
-    if (this.state.phase === 'reconnecting') {
+  private readonly onPageHide = () => this.signaling?.close();
+
+  private async onIdentified(frame: IdentifiedFrame): Promise<void> {
+    if (this.producer && frame.resumed) {
+      // a reconnect within the server's grace: media connections are intact
       this.set({ phase: 'in-call' });
       return;
     }
-    if (this.producer) return;
+    if (this.producer) {
+      // back after the grace ran out: the server saw us leave, so media starts over
+      this.producer.close();
+      this.producer = undefined;
+      for (const link of this.consumers.values()) link.close();
+      this.consumers.clear();
+      this.set({ participants: [] });
+    }
     const state = await this.api.roomState(this.roomId, this.tokenless()).catch(() => undefined);
     if (state) {
       this.version = Math.max(this.version, state.version);
@@ -138,6 +155,14 @@ export class CallSession {
     const media = this.media!;
     this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data));
     await this.producer.start(media.stream, media.audio, media.video);
+    if (this.state.features.audioMuted || this.state.features.videoMuted || this.state.features.screenSharing) {
+      // the others learn our state (a missing device, a mute from before a rejoin)
+      if (this.state.localScreen) {
+        const track = this.state.localScreen.getVideoTracks()[0];
+        if (track) await this.producer.shareScreen(track, this.state.localScreen);
+      }
+      this.sendFeatures();
+    }
   }
 
   // the room state endpoint needs the token; the signaling client holds it
@@ -148,7 +173,7 @@ export class CallSession {
   private async onFrame(frame: ServerFrame): Promise<void> {
     switch (frame.type) {
       case 'identified':
-        return this.onIdentified();
+        return this.onIdentified(frame);
       case 'handshake':
         return this.onHandshake(frame.data);
       case 'event':
@@ -249,15 +274,17 @@ export class CallSession {
   }
 
   toggleAudio(): void {
+    if (!this.media?.audio) return this.set({ notice: 'There is no microphone to unmute: allow access and rejoin.' });
     const audioMuted = !this.state.features.audioMuted;
-    this.media?.audio && (this.media.audio.enabled = !audioMuted);
+    if (this.media?.audio) this.media.audio.enabled = !audioMuted;
     this.set({ features: { ...this.state.features, audioMuted } });
     this.sendFeatures();
   }
 
   toggleVideo(): void {
+    if (!this.media?.video) return this.set({ notice: 'There is no camera to turn on: allow access and rejoin.' });
     const videoMuted = !this.state.features.videoMuted;
-    this.media?.video && (this.media.video.enabled = !videoMuted);
+    if (this.media?.video) this.media.video.enabled = !videoMuted;
     this.set({ features: { ...this.state.features, videoMuted } });
     this.sendFeatures();
   }
@@ -334,6 +361,7 @@ export class CallSession {
   }
 
   private teardown(): void {
+    removeEventListener('pagehide', this.onPageHide);
     this.signaling?.close();
     this.signaling = undefined;
     this.producer?.close();

@@ -38,6 +38,7 @@ export async function openLocalMedia(devices: { audioId?: string; videoId?: stri
     const missing = [!v && `camera (${describe(cam.status === 'rejected' ? cam.reason : both)})`, !a && `microphone (${describe(mic.status === 'rejected' ? mic.reason : both)})`]
       .filter(Boolean)
       .join(' and ');
-    return { stream, audio: a, video: v, problem: `No ${missing}: you joined without it. Others can still see and hear you when you allow it and rejoin.` };
+    const them = !a && !v ? 'them' : 'it';
+    return { stream, audio: a, video: v, problem: `No ${missing}: you joined without ${them}. Allow access and rejoin to be seen and heard.` };
   }
 }

@@ -73,7 +73,7 @@ export function CallView({ room, session, state }: { room: string; session: Call
         <button onClick={() => void session.toggleScreen()} aria-pressed={features.screenSharing} aria-label={features.screenSharing ? 'Stop sharing your screen' : 'Share your screen'}>
           {features.screenSharing ? 'Stop sharing' : 'Share screen'}
         </button>
-        <button onClick={() => setChatOpen((o) => !o)} aria-pressed={chatOpen} aria-label={chatOpen ? 'Hide chat' : 'Show chat'}>
+        <button onClick={() => setChatOpen((o) => !o)} aria-expanded={chatOpen} aria-label={chatOpen ? 'Hide chat' : 'Show chat'}>
           Chat
         </button>
         <button onClick={() => void copy()} aria-label="Copy the room link">

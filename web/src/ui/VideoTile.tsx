@@ -17,7 +17,7 @@ export function VideoTile({ id, label, stream, self, kind, audioMuted, videoMute
     const video = ref.current;
     if (video && video.srcObject !== (stream ?? null)) video.srcObject = stream ?? null;
   }, [stream]);
-  const showVideo = stream !== undefined && !(kind === 'camera' && videoMuted);
+  const showVideo = stream !== undefined && stream.getVideoTracks().length > 0 && !(kind === 'camera' && videoMuted);
   return (
     <figure className={`tile ${kind}`} data-testid={`tile-${kind}-${self ? 'self' : id}`} data-peer-id={id}>
       <video ref={ref} autoPlay playsInline muted={self} aria-label={`${label} ${kind === 'screen' ? 'screen' : 'video'}`} hidden={!showVideo} />
