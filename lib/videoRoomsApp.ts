@@ -8,7 +8,7 @@
  * Stacks are environment-agnostic (no account or region is baked in): `cdk deploy` targets the
  * credentials' account and region, and `cdk synth` needs neither.
  */
-import type { App, StackProps } from 'aws-cdk-lib';
+import { type App, CfnOutput, Fn, type StackProps } from 'aws-cdk-lib';
 import { ApiStack } from './stacks/apiStack.ts';
 import { DataStack } from './stacks/dataStack.ts';
 import { MonitoringStack } from './stacks/monitoringStack.ts';
@@ -54,12 +54,23 @@ export function createVideoRoomsApp(app: App, settings: Settings, options: Video
     },
   });
 
+  // The reconciler posts events to connections from another stack: it imports the WebSocket API id
+  // through a named export, so that its grant (and that grant's cdk-nag acknowledgement) reads the same
+  // before and after CDK resolves cross-stack references.
+  const webSocketApiIdExport = `${prefix}-WebSocketApiId`;
+  new CfnOutput(api, 'WebSocketApiIdExport', { value: api.signaling.api.apiId, exportName: webSocketApiIdExport });
   const warmPool = new WarmPoolStack(app, `${prefix}-WarmPool`, {
     ...common('warm-pool reconciler on a schedule'),
     settings,
-    targets: { tables: data.tables, tokenKey: tokenKey.key, sfu: sfu.taskTarget, connections: api.signaling.stage },
+    targets: {
+      tables: data.tables,
+      tokenKey: tokenKey.key,
+      sfu: sfu.taskTarget,
+      connections: { api: { apiId: Fn.importValue(webSocketApiIdExport) }, stageName: api.signaling.stage.stageName },
+    },
     environment: api.handlerEnvironment,
   });
+  warmPool.addStackDependency(api);
 
   const web = new WebStack(app, `${prefix}-Web`, {
     ...common('web client: S3, CloudFront, config.json'),

@@ -8,7 +8,6 @@ import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import type { RouteAccess } from '../routes.ts';
 import { type TableId, tables as tableDefinitions } from '../tables.ts';
@@ -44,7 +43,13 @@ export interface AccessTargets {
   readonly tokenKey: IKey;
   readonly sfu: SfuTaskTarget;
   /** The WebSocket API stage whose connections handlers post to; absent before it exists. */
-  readonly connections?: WebSocketStage;
+  readonly connections?: ConnectionsTarget;
+}
+
+/** A WebSocket API stage (or, from another stack, its imported id and stage name). */
+export interface ConnectionsTarget {
+  readonly api: { readonly apiId: string };
+  readonly stageName: string;
 }
 
 export function grantRouteAccess(role: IRole, name: string, access: RouteAccess, targets: AccessTargets): void {

@@ -3,7 +3,7 @@
  * names (its own log group, those tables, the token key, the SFU task, the WebSocket API's
  * connections), with no `*` action and no `*` resource where the action takes a narrower one.
  */
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_ITEM_ACTIONS, TOKEN_KEY_ACTIONS } from '../../lib/constructs/handlerAccess.ts';
@@ -60,6 +60,11 @@ function reachOf(template: Template, functionId: string): Reach {
   );
   const keyId = logicalId(synth.stacks.tokenKey, synth.stacks.tokenKey.key as unknown as { node: { defaultChild?: unknown } });
   const wsApiId = logicalId(synth.stacks.api, synth.stacks.api.signaling.api as unknown as { node: { defaultChild?: unknown } });
+  // from another stack the API id comes through the API stack's named export of it
+  const apiOutputs = Template.fromStack(synth.stacks.api).toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
+  const wsApiExports = Object.values(apiOutputs)
+    .filter((o) => o.Export && referencesOf(o.Value as never).includes(wsApiId))
+    .map((o) => o.Export!.Name);
   const reach: Reach = { actions: new Set(), tables: new Set(), tokenKey: false, runTask: false, connections: false };
   for (const s of statementsOf(template, roleOf(template, functionId))) {
     expect(s.Effect).toBe('Allow');
@@ -79,7 +84,7 @@ function reachOf(template: Template, functionId: string): Reach {
     }
     if (actions.includes('ecs:RunTask')) reach.runTask = true;
     if (actions.includes('execute-api:ManageConnections')) {
-      expect(refs.some((r) => r.includes(wsApiId)), `${functionId}: ManageConnections on the WebSocket API`).toBe(true);
+      expect(refs.some((r) => r.includes(wsApiId) || wsApiExports.includes(r)), `${functionId}: ManageConnections on the WebSocket API`).toBe(true);
       expect(JSON.stringify(s.Resource)).toContain('/live/*/@connections/*');
       reach.connections = true;
     }
