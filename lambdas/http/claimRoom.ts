@@ -6,12 +6,19 @@ import { httpHandler } from './httpHandler.ts';
 
 export const handler = httpHandler({ body: claimRoomBodySchema }, async ({ body }) => {
   const { rooms, warmPool, tokens, signaling } = deps();
+  // A claim (or a miss) is the moment the pool may be short: top it up. Its failure never fails the claim.
+  const topUp = () => warmPool.topUp().catch((error: unknown) => logger.error('warm pool top-up failed', { error: error as Error }));
+  let claim;
   try {
-    const { roomId, fresh } = await rooms.claimRoom(body.urlPath);
-    if (fresh) await signaling.announceClaim(roomId);
-    return { body: (await tokens.participant(roomId)) satisfies RoomAccessResponse };
-  } finally {
-    // A claim (or a miss) is the moment the pool may be short: top it up. Its failure never fails the claim.
-    await warmPool.topUp().catch((error: unknown) => logger.error('warm pool reconcile failed', { error: error as Error }));
+    claim = await rooms.claimRoom(body.urlPath);
+  } catch (error) {
+    await topUp();
+    throw error;
   }
+  const [access] = await Promise.all([
+    tokens.participant(claim.roomId),
+    claim.fresh ? signaling.announceClaim(claim.room) : undefined,
+    topUp(),
+  ]);
+  return { body: access satisfies RoomAccessResponse };
 });

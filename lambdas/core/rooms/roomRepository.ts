@@ -38,9 +38,13 @@ export class RoomRepository {
     return out.Item as Room | undefined;
   }
 
-  async getPath(urlPath: string): Promise<PathBinding | undefined> {
+  /**
+   * The binding of a path. An eventually consistent read may miss a claim made within the last
+   * second; callers that must not miss it (a claim's retry) ask for a consistent one.
+   */
+  async getPath(urlPath: string, consistent = true): Promise<PathBinding | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableNames.paths, Key: { urlPath }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableNames.paths, Key: { urlPath }, ConsistentRead: consistent }),
     );
     return out.Item as PathBinding | undefined;
   }

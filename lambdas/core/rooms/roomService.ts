@@ -19,6 +19,14 @@ export interface RoomSettings {
   taskEnvironment: Record<string, string>;
 }
 
+export interface ClaimResult {
+  roomId: string;
+  /** True when this call bound the path (false: it was bound already). */
+  fresh: boolean;
+  /** The room as the claim left it (from the index: its SFU connection may have moved since). */
+  room: Room;
+}
+
 /** How many AVAILABLE rooms one claim attempt looks at before querying again. */
 const CLAIM_CANDIDATES = 10;
 /** Query rounds before a claim gives up with 404 while rooms keep being taken under it. */
@@ -37,8 +45,9 @@ export class RoomService {
   /** The id of the live room bound to `urlPath`, or RoomNotFoundError. */
   async getRoomId(urlPath: string): Promise<string> {
     // One GetItem: a path item exists exactly while its room is CLAIMED (claim writes both in one
-    // transaction, close deletes both in one), so the binding alone answers.
-    const binding = await this.repo.getPath(urlPath);
+    // transaction, close deletes both in one), so the binding alone answers. Eventually consistent:
+    // a miss right after someone's claim sends the caller to claimRoom, which returns that room.
+    const binding = await this.repo.getPath(urlPath, false);
     if (!binding) throw new RoomNotFoundError();
     return binding.roomId;
   }
@@ -47,24 +56,26 @@ export class RoomService {
    * Binds `urlPath` to an AVAILABLE room and returns its id. Idempotent: a path already bound to a
    * live room returns that room. RoomNotFoundError when no room is available.
    */
-  async claimRoom(urlPath: string): Promise<{ roomId: string; fresh: boolean }> {
+  async claimRoom(urlPath: string): Promise<ClaimResult> {
     for (let round = 0; round < CLAIM_ROUNDS; round++) {
       // the path's binding and the claimable rooms, read at once
       const [existing, available] = await Promise.all([
-        this.boundRoom(urlPath),
+        this.boundRoom(urlPath, round > 0),
         this.repo.listByStatus('AVAILABLE', CLAIM_CANDIDATES),
       ]);
-      if (existing) return { roomId: existing.roomId, fresh: false };
+      if (existing) return { roomId: existing.roomId, fresh: false, room: existing };
 
       const candidates = shuffle(available);
       if (candidates.length === 0) throw new RoomNotFoundError();
 
       let pathTaken = false;
       for (const candidate of candidates) {
-        const outcome = await this.repo.claim(candidate.roomId, urlPath, isoAt(this.clock.nowMs()));
+        const nowIso = isoAt(this.clock.nowMs());
+        const outcome = await this.repo.claim(candidate.roomId, urlPath, nowIso);
         if (outcome === 'claimed') {
           this.logger.info('room claimed', { roomId: candidate.roomId, urlPath });
-          return { roomId: candidate.roomId, fresh: true };
+          const room: Room = { ...candidate, status: 'CLAIMED', urlPath, updatedAt: nowIso, version: candidate.version + 1 };
+          return { roomId: candidate.roomId, fresh: true, room };
         }
         if (outcome === 'path-taken') {
           pathTaken = true;
@@ -143,8 +154,8 @@ export class RoomService {
   }
 
   /** The live room bound to a path, dropping a binding to a room that is gone. */
-  private async boundRoom(urlPath: string): Promise<Room | undefined> {
-    const binding = await this.repo.getPath(urlPath);
+  private async boundRoom(urlPath: string, consistent: boolean): Promise<Room | undefined> {
+    const binding = await this.repo.getPath(urlPath, consistent);
     if (!binding) return undefined;
     const room = await this.repo.getRoom(binding.roomId);
     if (room && room.status === 'CLAIMED' && isLive(room, this.clock.nowMs())) return room;

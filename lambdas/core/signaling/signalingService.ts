@@ -256,14 +256,18 @@ export class SignalingService {
     });
   }
 
-  /** Tells a room's SFU that its room is now bound to a path (it starts its idle countdown). */
-  async announceClaim(roomId: string): Promise<void> {
-    const room = await this.d.roomRepository.getRoom(roomId);
-    if (!room?.sfuConnectionId || !room.urlPath) return;
-    await this.send(room.sfuConnectionId, {
+  /**
+   * Tells a room's SFU that its room is now bound to a path (it starts its idle countdown). `room` is
+   * the room as claimed; if its SFU connection has moved since, the room is read again.
+   */
+  async announceClaim(room: Room): Promise<void> {
+    const frame = (r: Room): ServerFrame => ({
       type: 'event',
-      event: { type: 'RoomClaimedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: room.version, urlPath: room.urlPath },
+      event: { type: 'RoomClaimedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId: r.roomId, version: r.version, urlPath: r.urlPath ?? '' },
     });
+    if (room.sfuConnectionId && (await this.d.notifier.send(room.sfuConnectionId, frame(room)))) return;
+    const current = await this.d.roomRepository.getRoom(room.roomId);
+    if (current?.sfuConnectionId && current.status === 'CLAIMED') await this.send(current.sfuConnectionId, frame(current));
   }
 
   /** Closes a room (SFU gone) and tells its clients. */
