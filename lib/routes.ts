@@ -74,10 +74,11 @@ export interface WsRoute {
   readonly access: RouteAccess;
 }
 
-const signaling: RouteAccess = { tables: ['connections', 'peers', 'rooms'], managesConnections: true };
+// 'counters': the open-connections gauge (a send that finds a connection gone cleans it up)
+const signaling: RouteAccess = { tables: ['connections', 'peers', 'rooms', 'counters'], managesConnections: true };
 
 export const wsRoutes: readonly WsRoute[] = [
-  { routeKey: '$connect', name: 'WsConnect', entry: 'lambdas/ws/connect.ts', access: { tables: ['connections'] } },
+  { routeKey: '$connect', name: 'WsConnect', entry: 'lambdas/ws/connect.ts', access: { tables: ['connections', 'counters'] } },
   {
     routeKey: '$disconnect',
     name: 'WsDisconnect',
@@ -88,7 +89,7 @@ export const wsRoutes: readonly WsRoute[] = [
   { routeKey: 'identify', name: 'WsIdentify', entry: 'lambdas/ws/identify.ts', access: signaling },
   { routeKey: 'handshake', name: 'WsHandshake', entry: 'lambdas/ws/handshake.ts', access: signaling },
   { routeKey: 'message', name: 'WsMessage', entry: 'lambdas/ws/message.ts', access: signaling },
-  { routeKey: 'keepalive', name: 'WsKeepalive', entry: 'lambdas/ws/keepalive.ts', access: { tables: ['connections'] } },
+  { routeKey: 'keepalive', name: 'WsKeepalive', entry: 'lambdas/ws/keepalive.ts', access: signaling },
   { routeKey: '$default', name: 'WsDefault', entry: 'lambdas/ws/default.ts', access: signaling },
 ];
 

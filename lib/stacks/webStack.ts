@@ -64,7 +64,8 @@ export class WebStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     const removalPolicy = removalPolicyOf(settings);
-    const builtClient = props.clientDirectory ?? (existsSync(repoPath(`${WEB_DIST}/index.html`)) ? repoPath(WEB_DIST) : undefined);
+    const candidate = props.clientDirectory ?? repoPath(WEB_DIST);
+    const builtClient = existsSync(`${candidate}/index.html`) ? candidate : undefined;
     this.placeholder = builtClient === undefined;
 
     const bucket = new Bucket(this, 'SiteBucket', {

@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSettings } from '../../lib/settings.ts';
 import { SFU_DOCKERFILE, SfuStack } from '../../lib/stacks/sfuStack.ts';
-import { cdkJsonContext, resourcesOf, sfuDockerfileExists, type SynthesizedApp, synthApp } from './synthApp.ts';
+import { cdkJsonContext, resourcesOf, type SynthesizedApp, synthApp } from './synthApp.ts';
 
 let synth: SynthesizedApp;
 let sfu: Template;
@@ -87,7 +87,7 @@ describe('task', () => {
     });
   });
 
-  it.skipIf(!sfuDockerfileExists())('builds its image from sfu-task/Dockerfile with the repository root as context', () => {
+  it('builds its image from sfu-task/Dockerfile with the repository root as context', () => {
     const manifest = readdirSync(synth.outdir).find((f) => f.startsWith(`${synth.stacks.sfu.artifactId}.assets`))!;
     const assets = JSON.parse(readFileSync(join(synth.outdir, manifest), 'utf8')) as {
       dockerImages: Record<string, { source: { directory: string; dockerFile?: string; platform?: string } }>;

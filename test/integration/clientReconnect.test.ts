@@ -43,3 +43,24 @@ it('a client whose connection drops stays for the grace period, resumes on recon
     clearInterval(keeper);
   }
 });
+
+it('keeps the open-connections gauge behind the dashboard: +1 per connect, -1 per disconnect or replaced connection', async () => {
+  const { LIVE_CONNECTIONS_COUNTER } = await import('../../lambdas/core/rooms/roomRepository.ts');
+  const gauge = () => stack.deps().roomRepository.counter(LIVE_CONNECTIONS_COUNTER);
+  const settle = async (expected: number) => {
+    for (let i = 0; i < 50 && (await gauge()) !== expected; i++) await new Promise((r) => setTimeout(r, 100));
+    return gauge();
+  };
+  const base = await gauge();
+  const room = await openRoom(stack, 'gauge-room');
+  const alice = await join(stack, 'gauge-room');
+  expect(await settle(base + 2)).toBe(base + 2);
+  const again = await WsClient.connect(stack.wsUrl, alice.token); // the same peer on a second connection
+  again.send({ action: 'identify', data: { id: alice.id, roomId: room.roomId, type: 'client' } });
+  await again.nextOfType('identified');
+  await alice.ws.closed; // the old one was replaced and closed
+  expect(await settle(base + 2)).toBe(base + 2);
+  await again.close();
+  await room.sfu.close();
+  expect(await settle(base)).toBe(base);
+});

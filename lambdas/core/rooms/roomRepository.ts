@@ -2,7 +2,6 @@
  * DynamoDB access for rooms, path bindings and the live-room counter. Every read is a GetItem or
  * a Query on a key or index; every write that two callers can race on is conditional.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -11,11 +10,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, ignoreConditionFailure, isConditionFailure } from '../dynamoErrors.ts';
 import { ROOMS_BY_STATUS_INDEX, type TableId } from '../../../lib/tables.ts';
 import type { RoomStatus } from '../../../protocol/index.ts';
 import type { Room } from './room.ts';
 
 export const LIVE_ROOMS_COUNTER = 'liveRooms';
+export const LIVE_CONNECTIONS_COUNTER = 'liveConnections';
 
 export interface PathBinding {
   urlPath: string;
@@ -248,10 +249,25 @@ export class RoomRepository {
   }
 
   async liveRoomCount(): Promise<number> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableNames.counters, Key: { name: LIVE_ROOMS_COUNTER }, ConsistentRead: true }),
-    );
+    return this.counter(LIVE_ROOMS_COUNTER);
+  }
+
+  async counter(name: string): Promise<number> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableNames.counters, Key: { name }, ConsistentRead: true }));
     return (out.Item?.count as number | undefined) ?? 0;
+  }
+
+  /** Adds to a gauge (an approximate count kept for metrics, e.g. open connections). */
+  async addToCounter(name: string, delta: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableNames.counters,
+        Key: { name },
+        UpdateExpression: 'ADD #count :delta',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':delta': delta },
+      }),
+    );
   }
 
   /** A short exclusive lease (e.g. for the reconciler). True if this owner now holds it. */
@@ -297,21 +313,6 @@ export class RoomRepository {
       },
     };
   }
-}
-
-function cancellationReasons(error: unknown): (string | undefined)[] | undefined {
-  if (error instanceof TransactionCanceledException || (error as Error)?.name === 'TransactionCanceledException') {
-    return ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
-  }
-  return undefined;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (error as Error)?.name === 'ConditionalCheckFailedException';
-}
-
-function ignoreConditionFailure(error: unknown): void {
-  if (!isConditionFailure(error)) throw error;
 }
 
 /** Where a room's SFU is reached: set when it identifies, cleared when its connection drops. */

@@ -2,6 +2,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PeerType } from '../../../protocol/index.ts';
 import type { ConnectionRecord } from './records.ts';
+import { isConditionFailure } from '../dynamoErrors.ts';
 
 export class ConnectionRepository {
   constructor(
@@ -36,7 +37,7 @@ export class ConnectionRepository {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -3,7 +3,6 @@
  * move the room's version (join, leave, features), each one transaction with the version as its
  * condition, so every change gets exactly one version and every event carries it.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -15,6 +14,7 @@ import { PEERS_LOST_INDEX } from '../../../lib/tables.ts';
 import type { ParticipantFeatures } from '../../../protocol/index.ts';
 import type { Room } from '../rooms/room.ts';
 import type { PeerRecord } from './records.ts';
+import { cancellationReasons, isConditionFailure } from '../dynamoErrors.ts';
 
 export type VersionedChange<T> = { ok: true; version: number; value: T } | { ok: false; reason: 'conflict' | 'condition' };
 
@@ -93,7 +93,7 @@ export class MembershipRepository {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -179,8 +179,8 @@ export class MembershipRepository {
       );
       return { ok: true, version, value };
     } catch (error) {
-      if (error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException') {
-        const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
+      const reasons = cancellationReasons(error);
+      if (reasons) {
         // the room's version moved (another change won): re-read and retry; anything else is final
         if (reasons[0] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) {
           return { ok: false, reason: reasons.slice(1).includes('ConditionalCheckFailed') ? 'condition' : 'conflict' };

@@ -16,7 +16,7 @@ import type {
 import { type Clock, epochSeconds, isoAt } from '../clock.ts';
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { Room } from '../rooms/room.ts';
-import type { RoomRepository, SfuBindingRepository } from '../rooms/roomRepository.ts';
+import { LIVE_CONNECTIONS_COUNTER, type RoomRepository, type SfuBindingRepository } from '../rooms/roomRepository.ts';
 import type { RoomService } from '../rooms/roomService.ts';
 import { InvalidTokenError, type TokenVerifier } from '../tokens/tokenVerifier.ts';
 import type { ConnectionNotifier } from './connectionNotifier.ts';
@@ -48,13 +48,7 @@ export class SignalingService {
 
   /** $connect: only with a valid token; records what it grants. */
   async connect(connectionId: string, token: string | undefined): Promise<void> {
-    let grant;
-    try {
-      grant = await this.d.verifier.verify(token);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw new UnauthorizedError(error.message);
-      throw error;
-    }
+    const grant = await this.grantOf(token);
     const nowMs = this.d.clock.nowMs();
     await this.d.connections.put({
       connectionId,
@@ -62,6 +56,7 @@ export class SignalingService {
       connectedAt: isoAt(nowMs),
       expiresAt: epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS,
     });
+    await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, 1);
     this.d.logger.info('connected', { connectionId, roomId: grant.room, peerId: grant.sub, role: grant.role });
   }
 
@@ -91,7 +86,7 @@ export class SignalingService {
     if (before.status === 'STARTING') await this.d.rooms.markAvailable(data.roomId);
     if (before.sfuConnectionId && before.sfuConnectionId !== connectionId) {
       // the SFU reconnected: the old connection is superseded (its $disconnect then finds nothing to do)
-      await this.d.connections.delete(before.sfuConnectionId);
+      if (await this.d.connections.delete(before.sfuConnectionId)) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
       await this.d.notifier.close(before.sfuConnectionId);
     }
     this.d.logger.info('sfu identified', { connectionId, roomId: data.roomId, peerId: data.id });
@@ -107,7 +102,7 @@ export class SignalingService {
       await this.d.membership.replaceConnection(data.roomId, data.id, connectionId, expiresAt);
       await this.d.connections.identify(connectionId, data.id, data.roomId, 'client');
       if (existing.connectionId !== connectionId) {
-        await this.d.connections.delete(existing.connectionId);
+        if (await this.d.connections.delete(existing.connectionId)) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
         await this.d.notifier.close(existing.connectionId);
       }
       this.d.logger.info('client re-identified', { connectionId, roomId: data.roomId, peerId: data.id });
@@ -212,6 +207,7 @@ export class SignalingService {
   async disconnect(connectionId: string, closeCode?: number): Promise<void> {
     this.cache.forgetConnection(connectionId);
     const conn = await this.d.connections.delete(connectionId);
+    if (conn) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
     if (!isIdentified(conn)) return;
     const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId, closeCode };
     const intentional = closeCode === undefined || closeCode === 1000 || closeCode === 1005;
@@ -297,13 +293,7 @@ export class SignalingService {
 
   /** GET /rooms/{roomId}: state and version, for a token of that room. */
   async roomState(roomId: string, token: string | undefined): Promise<RoomStateResponse> {
-    let grant;
-    try {
-      grant = await this.d.verifier.verify(token);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw new UnauthorizedError(error.message);
-      throw error;
-    }
+    const grant = await this.grantOf(token);
     if (grant.room !== roomId) throw new ForbiddenError('this token does not grant that room');
     // the room first, then its peers: a change in between makes the list newer than the version, never older
     const room = await this.d.roomRepository.getRoom(roomId);
@@ -321,6 +311,16 @@ export class SignalingService {
   /** Sends a frame to one connection (error frames, say); cleans it up if gone. */
   async notify(connectionId: string, frame: ServerFrame): Promise<boolean> {
     return this.send(connectionId, frame);
+  }
+
+  /** What a token grants; 401 when it is missing or not valid. */
+  private async grantOf(token: string | undefined) {
+    try {
+      return await this.d.verifier.verify(token);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw new UnauthorizedError(error.message);
+      throw error;
+    }
   }
 
   private async identified(connectionId: string): Promise<IdentifiedConnection> {
