@@ -15,22 +15,24 @@ const RUNS = 10;
 
 /** ms from navigation start to the first decoded inbound video frame, measured in the page. */
 async function timeToFirstRemoteFrame(page: Page): Promise<number> {
-  const handle = await page.waitForFunction(
-    async () => {
-      const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
-      for (const pc of pcs) {
+  // a poller in the page notes when getStats first shows a decoded inbound video frame
+  await page.evaluate(() => {
+    const w = window as unknown as { __pcs?: RTCPeerConnection[]; __firstFrameAt?: number };
+    const timer = setInterval(async () => {
+      for (const pc of w.__pcs ?? []) {
         const stats = await pc.getStats();
-        let decoded = false;
         stats.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
-          if (s.type === 'inbound-rtp' && s.kind === 'video' && (s.framesDecoded ?? 0) > 0) decoded = true;
+          if (w.__firstFrameAt === undefined && s.type === 'inbound-rtp' && s.kind === 'video' && (s.framesDecoded ?? 0) > 0) {
+            w.__firstFrameAt = performance.now();
+            clearInterval(timer);
+          }
         });
-        if (decoded) return performance.now();
       }
-      return false;
-    },
-    undefined,
-    { timeout: 120_000, polling: 20 },
-  );
+    }, 10);
+  });
+  const handle = await page.waitForFunction(() => (window as unknown as { __firstFrameAt?: number }).__firstFrameAt, undefined, {
+    timeout: 120_000,
+  });
   return (await handle.jsonValue()) as number;
 }
 

@@ -21,7 +21,7 @@ export type VersionedChange<T> = { ok: true; version: number; value: T } | { ok:
 export class MembershipRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly tables: { rooms: string; peers: string },
+    private readonly tables: { rooms: string; peers: string; connections: string },
   ) {}
 
   async getPeer(roomId: string, peerId: string, nowMs: number): Promise<PeerRecord | undefined> {
@@ -52,8 +52,11 @@ export class MembershipRepository {
     return peers.filter((p) => p.expiresAt * 1000 > nowMs);
   }
 
-  /** A new peer joins a CLAIMED room at version `room.version + 1`. */
-  async join(room: Room, peer: PeerRecord): Promise<VersionedChange<PeerRecord>> {
+  /**
+   * A new peer joins a CLAIMED room at version `room.version + 1`, and its connection records what it
+   * identified as, in the same transaction.
+   */
+  async join(room: Room, peer: PeerRecord, connectionId: string): Promise<VersionedChange<PeerRecord>> {
     return this.versioned(room, [
       {
         Put: {
@@ -61,6 +64,16 @@ export class MembershipRepository {
           Item: peer,
           ConditionExpression: 'attribute_not_exists(peerId) OR expiresAt <= :nowSeconds',
           ExpressionAttributeValues: { ':nowSeconds': Math.floor(Date.parse(peer.joinedAt) / 1000) },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tables.connections,
+          Key: { connectionId },
+          UpdateExpression: 'SET peerId = :peerId, roomId = :roomId, #type = :client',
+          ConditionExpression: 'attribute_exists(connectionId)',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':peerId': peer.peerId, ':roomId': peer.roomId, ':client': 'client' },
         },
       },
     ], peer, ['CLAIMED']);

@@ -50,20 +50,24 @@ export class SignalingService {
   async connect(connectionId: string, token: string | undefined): Promise<void> {
     const grant = await this.grantOf(token);
     const nowMs = this.d.clock.nowMs();
-    await this.d.connections.put({
-      connectionId,
-      grant,
-      connectedAt: isoAt(nowMs),
-      expiresAt: epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS,
-    });
-    await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, 1);
+    await Promise.all([
+      this.d.connections.put({ connectionId, grant, connectedAt: isoAt(nowMs), expiresAt: epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS }),
+      this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, 1),
+    ]);
     this.d.logger.info('connected', { connectionId, roomId: grant.room, peerId: grant.sub, role: grant.role });
   }
 
   /** identify: binds the connection to {id, roomId, type}, if its token grants exactly that. */
   async identify(connectionId: string, data: IdentifyData): Promise<void> {
     const nowMs = this.d.clock.nowMs();
-    const conn = await this.d.connections.get(connectionId, nowMs);
+    const client = data.type === 'client';
+    // the connection's grant and, for a client, its peer record and room: read at once (reads only;
+    // nothing is written before the grant is checked)
+    const [conn, existing, room] = await Promise.all([
+      this.d.connections.get(connectionId, nowMs),
+      client ? this.d.membership.getPeer(data.roomId, data.id, nowMs) : undefined,
+      client ? this.d.roomRepository.getRoom(data.roomId) : undefined,
+    ]);
     if (!conn) throw new BadRequestError(CONNECTION_NOT_FOUND);
     const { grant } = conn;
     const grantedType = grant.role === 'sfu' ? 'sfu' : 'client';
@@ -73,38 +77,45 @@ export class SignalingService {
     if (isIdentified(conn) && (conn.peerId !== data.id || conn.roomId !== data.roomId)) {
       throw new ConflictError('this connection has already identified as another peer');
     }
-    const { version, resumed } =
-      data.type === 'sfu' ? await this.identifySfu(connectionId, data) : await this.identifyClient(connectionId, data, nowMs);
-    await this.send(connectionId, { type: 'identified', id: data.id, roomId: data.roomId, peerType: data.type, version, resumed });
+    const { version, resumed, announce } = client
+      ? await this.identifyClient(connectionId, data, nowMs, existing, liveRoomOrThrow(room))
+      : await this.identifySfu(connectionId, data);
+    // the peer learns it is in, and the others that it joined, at the same time
+    await Promise.all([
+      this.send(connectionId, { type: 'identified', id: data.id, roomId: data.roomId, peerType: data.type, version, resumed }),
+      announce?.(),
+    ]);
   }
 
-  private async identifySfu(connectionId: string, data: IdentifyData): Promise<{ version: number; resumed: boolean }> {
+  private async identifySfu(connectionId: string, data: IdentifyData): Promise<Identified> {
     const nowMs = this.d.clock.nowMs();
     const before = await this.d.sfuBindings.bind(data.roomId, data.id, connectionId, isoAt(nowMs));
     if (!before) throw new NotFoundError('Room not found');
-    await this.d.connections.identify(connectionId, data.id, data.roomId, 'sfu');
-    if (before.status === 'STARTING') await this.d.rooms.markAvailable(data.roomId);
-    if (before.sfuConnectionId && before.sfuConnectionId !== connectionId) {
+    await Promise.all([
+      this.d.connections.identify(connectionId, data.id, data.roomId, 'sfu'),
+      before.status === 'STARTING' ? this.d.rooms.markAvailable(data.roomId) : undefined,
       // the SFU reconnected: the old connection is superseded (its $disconnect then finds nothing to do)
-      if (await this.d.connections.delete(before.sfuConnectionId)) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
-      await this.d.notifier.close(before.sfuConnectionId);
-    }
+      before.sfuConnectionId && before.sfuConnectionId !== connectionId ? this.retire(before.sfuConnectionId) : undefined,
+    ]);
     this.d.logger.info('sfu identified', { connectionId, roomId: data.roomId, peerId: data.id });
     return { version: before.version, resumed: before.sfuConnectionId !== undefined || before.sfuLostAt !== undefined };
   }
 
-  private async identifyClient(connectionId: string, data: IdentifyData, nowMs: number): Promise<{ version: number; resumed: boolean }> {
+  private async identifyClient(
+    connectionId: string,
+    data: IdentifyData,
+    nowMs: number,
+    existing: PeerRecord | undefined,
+    room: Room,
+  ): Promise<Identified> {
     const expiresAt = epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS;
-    const existing = await this.d.membership.getPeer(data.roomId, data.id, nowMs);
     if (existing) {
       // the same peer on a new connection (a reconnect): no second participant, no event
-      const room = await this.liveRoom(data.roomId);
-      await this.d.membership.replaceConnection(data.roomId, data.id, connectionId, expiresAt);
-      await this.d.connections.identify(connectionId, data.id, data.roomId, 'client');
-      if (existing.connectionId !== connectionId) {
-        if (await this.d.connections.delete(existing.connectionId)) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
-        await this.d.notifier.close(existing.connectionId);
-      }
+      await Promise.all([
+        this.d.membership.replaceConnection(data.roomId, data.id, connectionId, expiresAt),
+        this.d.connections.identify(connectionId, data.id, data.roomId, 'client'),
+        existing.connectionId !== connectionId ? this.retire(existing.connectionId) : undefined,
+      ]);
       this.d.logger.info('client re-identified', { connectionId, roomId: data.roomId, peerId: data.id });
       return { version: room.version, resumed: true };
     }
@@ -117,17 +128,33 @@ export class SignalingService {
       joinedAt: isoAt(nowMs),
       expiresAt,
     };
-    const joined = await this.withVersion(data.roomId, (room) => this.d.membership.join(room, peer));
-    await this.d.connections.identify(connectionId, data.id, data.roomId, 'client');
+    // one transaction: the room's version, the peer, and the connection's identity
+    let current = room;
+    const joined = await this.withVersion(
+      data.roomId,
+      async (r) => {
+        current = r;
+        return this.d.membership.join(r, peer, connectionId);
+      },
+      false,
+      room,
+    );
     this.d.logger.info('client joined', { connectionId, roomId: data.roomId, peerId: data.id, version: joined.version });
-    await this.publish(data.roomId, {
+    const event: RoomEvent = {
       type: 'ParticipantJoinedEvent',
       timestamp: isoAt(this.d.clock.nowMs()),
       roomId: data.roomId,
       version: joined.version,
       participant: participantInfo(peer),
-    }, data.id);
-    return { version: joined.version, resumed: false };
+    };
+    return { version: joined.version, resumed: false, announce: () => this.publish(data.roomId, event, data.id, current) };
+  }
+
+  /** A connection superseded by its peer's new one: forget it and close it. */
+  private async retire(connectionId: string): Promise<void> {
+    this.cache.forgetConnection(connectionId);
+    if (await this.d.connections.delete(connectionId)) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
+    await this.d.notifier.close(connectionId);
   }
 
   /** handshake: client -> its room's SFU; SFU -> the client named in `receiver`, within its own room. */
@@ -333,11 +360,7 @@ export class SignalingService {
   }
 
   private async liveRoom(roomId: string): Promise<Room> {
-    const room = await this.d.roomRepository.getRoom(roomId);
-    if (!room) throw new NotFoundError('Room not found');
-    if (room.status === 'CLOSED') throw new GoneError('Room is closed');
-    if (room.status !== 'CLAIMED') throw new ConflictError('Room is not open for participants yet');
-    return room;
+    return liveRoomOrThrow(await this.d.roomRepository.getRoom(roomId));
   }
 
   /** Re-reads the room and retries a versioned change until its version condition holds. */
@@ -345,9 +368,11 @@ export class SignalingService {
     roomId: string,
     change: (room: Room) => Promise<VersionedChange<T>>,
     anyStatus = false,
+    first?: Room,
   ): Promise<VersionedChange<T> & { ok: true }> {
     for (let attempt = 0; attempt < VERSION_RETRIES; attempt++) {
-      const room = anyStatus ? await this.d.roomRepository.getRoom(roomId) : await this.liveRoom(roomId);
+      const room =
+        attempt === 0 && first ? first : anyStatus ? await this.d.roomRepository.getRoom(roomId) : await this.liveRoom(roomId);
       if (!room) throw new GoneError('Room is gone');
       const result = await change(room);
       if (result.ok) return result;
@@ -357,18 +382,19 @@ export class SignalingService {
     throw new ConflictError('the room is changing too fast; retry');
   }
 
-  /** An event to every client of the room (but `except`) and to its SFU. */
-  private async publish(roomId: string, event: RoomEvent, except?: string): Promise<void> {
-    await this.broadcast(roomId, { type: 'event', event }, except, true);
+  /** An event to every client of the room (but `except`) and to its SFU (`room`, if known, saves a read). */
+  private async publish(roomId: string, event: RoomEvent, except?: string, room?: Room): Promise<void> {
+    await this.broadcast(roomId, { type: 'event', event }, except, true, room);
   }
 
-  private async broadcast(roomId: string, frame: ServerFrame, except?: string, includeSfu = false): Promise<void> {
+  private async broadcast(roomId: string, frame: ServerFrame, except?: string, includeSfu = false, known?: Room): Promise<void> {
     const nowMs = this.d.clock.nowMs();
-    const targets = (await this.d.membership.listPeers(roomId, nowMs)).filter((p) => p.peerId !== except).map((p) => p.connectionId);
-    if (includeSfu) {
-      const room = await this.d.roomRepository.getRoom(roomId);
-      if (room?.sfuConnectionId) targets.push(room.sfuConnectionId);
-    }
+    const [peers, room] = await Promise.all([
+      this.d.membership.listPeers(roomId, nowMs),
+      includeSfu && !known ? this.d.roomRepository.getRoom(roomId) : known,
+    ]);
+    const targets = peers.filter((p) => p.peerId !== except).map((p) => p.connectionId);
+    if (includeSfu && room?.sfuConnectionId) targets.push(room.sfuConnectionId);
     await Promise.all(targets.map((id) => this.send(id, frame)));
   }
 
@@ -383,6 +409,21 @@ export class SignalingService {
     }
     return delivered;
   }
+}
+
+interface Identified {
+  version: number;
+  resumed: boolean;
+  /** Tells the others (a join's event), sent together with the peer's `identified`. */
+  announce?: () => Promise<void>;
+}
+
+/** A room clients may be in: it exists and is CLAIMED. */
+function liveRoomOrThrow(room: Room | undefined): Room {
+  if (!room) throw new NotFoundError('Room not found');
+  if (room.status === 'CLOSED') throw new GoneError('Room is closed');
+  if (room.status !== 'CLAIMED') throw new ConflictError('Room is not open for participants yet');
+  return room;
 }
 
 function participantInfo(peer: PeerRecord): ParticipantInfo {

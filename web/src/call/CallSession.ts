@@ -67,6 +67,7 @@ export class CallSession {
   private readonly consumers = new Map<string, ConsumerLink>();
   private readonly names = new Map<string, string>();
   private media: LocalMedia | undefined;
+  private mediaReady: Promise<LocalMedia> | undefined;
   private version = 0;
   private roomId = '';
   private selfId = '';
@@ -101,13 +102,17 @@ export class CallSession {
     this.selfId = access.peerId;
     this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId });
 
-    this.media = await openLocalMedia();
-    if (this.disposed) return this.stopLocal();
-    // a missing device shows to the others as muted / camera off
-    this.set({
-      local: this.media.stream,
-      notice: this.media.problem,
-      features: { ...this.state.features, audioMuted: !this.media.audio, videoMuted: !this.media.video },
+    // camera and microphone open while signaling connects and identifies
+    this.mediaReady = openLocalMedia().then((media) => {
+      this.media = media;
+      if (this.disposed) this.stopLocal();
+      // a missing device shows to the others as muted / camera off
+      this.set({
+        local: media.stream,
+        notice: media.problem,
+        features: { ...this.state.features, audioMuted: !media.audio, videoMuted: !media.video },
+      });
+      return media;
     });
 
     const signaling = new SignalingClient(this.config.webSocketUrl, access.token, {
@@ -146,13 +151,14 @@ export class CallSession {
       this.consumers.clear();
       this.set({ participants: [] });
     }
-    const state = await this.api.roomState(this.roomId, this.tokenless()).catch(() => undefined);
-    if (state) {
+    // the room's state (names, mute states) arrives while media starts
+    void this.api.roomState(this.roomId, this.tokenless()).then((state) => {
       this.version = Math.max(this.version, state.version);
       for (const p of state.participants) if (p.id !== this.selfId) this.upsert(p.id, p.displayName, p.features);
-    }
+    }, () => undefined);
     this.set({ phase: 'in-call' });
-    const media = this.media!;
+    const media = await this.mediaReady!;
+    if (this.disposed) return;
     this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data));
     await this.producer.start(media.stream, media.audio, media.video);
     if (this.state.features.audioMuted || this.state.features.videoMuted || this.state.features.screenSharing) {
