@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 
-export const URL_PATH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const URL_PATH_RULE = 'urlPath must be 1-64 characters of A-Z, a-z, 0-9, "-" or "_"';
+import { URL_PATH_PATTERN, URL_PATH_RULE } from './urlPath.ts';
+
+export { URL_PATH_PATTERN, URL_PATH_RULE };
 
 /** A room's URL path, e.g. `team-standup` for `https://<site>/team-standup`. */
 export const urlPathSchema = z

@@ -1,6 +1,6 @@
 /** Routes: `/` is the landing page, `/<room-name>` is the call. */
 import { useEffect, useState } from 'react';
-import { URL_PATH_PATTERN } from '../../../protocol/index.ts';
+import { URL_PATH_PATTERN } from '../../../protocol/urlPath.ts';
 import { type ClientConfig, clientConfig } from '../config.ts';
 import { CallPage } from './CallPage.tsx';
 import { Landing } from './Landing.tsx';

@@ -1,6 +1,6 @@
 /** `/`: pick or generate a room name, give a display name (remembered), go. */
 import { type FormEvent, useState } from 'react';
-import { URL_PATH_PATTERN } from '../../../protocol/index.ts';
+import { URL_PATH_PATTERN } from '../../../protocol/urlPath.ts';
 import { loadDisplayName, saveDisplayName } from './displayName.ts';
 
 const WORDS = ['amber', 'brisk', 'cedar', 'delta', 'ember', 'fjord', 'grove', 'harbor', 'indigo', 'juniper', 'kestrel', 'lumen', 'maple', 'nimbus', 'orbit', 'pine'];
