@@ -32,7 +32,7 @@ async function expectMediaBetween(participants: WeriftParticipant[], minPackets 
         () =>
           receiver.stream(sender.peerId, 'audio').packets >= baseline.audio + minPackets &&
           receiver.stream(sender.peerId, 'video').packets >= baseline.video + minPackets,
-        20_000,
+        45_000,
         `media from ${sender.peerId}`,
       );
       for (const kind of ['audio', 'video'] as const) {

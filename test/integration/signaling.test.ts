@@ -10,7 +10,8 @@ import { WsClient, WsRefused } from '../helpers/wsClient.ts';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startStack({ MAX_ROOMS: '40' });
+  // a short client grace, so that a connection found gone leaves within the test
+  stack = await startStack({ MAX_ROOMS: '40', CLIENT_RECONNECT_GRACE_SECONDS: '1', RECONCILE_INTERVAL_SECONDS: '0.5' });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -229,7 +230,7 @@ describe('$disconnect', () => {
     await alice.ws.close();
   });
 
-  it('a connection found gone on send is cleaned up like a disconnect', async () => {
+  it('a connection found gone on send is cleaned up like a dropped one (it leaves after the grace)', async () => {
     const room = await openRoom(stack, 'gone-room');
     const alice = await join(stack, 'gone-room');
     // a peer whose connection vanished without a $disconnect (as after a gateway failure)

@@ -27,6 +27,8 @@ import { RouteCache } from './routeCache.ts';
 
 export const CONNECTION_NOT_FOUND = 'WebSocket Connection Not Found';
 const SFU_ABSENT = 'the room has no SFU connected right now; retry shortly';
+/** WebSocket close code 1006: the connection ended without a close frame. */
+const ABNORMAL_CLOSURE = 1006;
 const VERSION_RETRIES = 20;
 
 export interface SignalingDeps {
@@ -237,7 +239,7 @@ export class SignalingService {
     if (conn) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
     if (!isIdentified(conn)) return;
     const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId, closeCode };
-    const intentional = closeCode === undefined || closeCode === 1000 || closeCode === 1005;
+    const intentional = closeCode === 1000 || closeCode === 1005;
     if (conn.type === 'sfu') {
       if (intentional) {
         await this.closeRoom(conn.roomId, 'the SFU closed its connection');
@@ -403,7 +405,8 @@ export class SignalingService {
     const delivered = await this.d.notifier.send(connectionId, frame);
     if (!delivered) {
       this.d.logger.info('connection gone; cleaning up', { connectionId });
-      await this.disconnect(connectionId).catch((error: unknown) =>
+      // not a close on purpose: the peer may be reconnecting, so it gets the grace period
+      await this.disconnect(connectionId, ABNORMAL_CLOSURE).catch((error: unknown) =>
         this.d.logger.error('cleanup of a gone connection failed', { connectionId, error: error as Error }),
       );
     }
