@@ -57,10 +57,6 @@ export class WsApiGateway {
     this.routes = new Map(routes.map((r) => [r.routeKey, r]));
   }
 
-  get size(): number {
-    return this.connections.size;
-  }
-
   /** HTTP upgrade at /ws: runs $connect, and refuses the upgrade unless it answered 2xx. */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
     const id = randomBytes(12).toString('base64url').slice(0, 15) + '=';
@@ -114,14 +110,6 @@ export class WsApiGateway {
       return void res.end();
     }
     return sendJson(res, 400, { message: `unsupported method ${req.method}` }, { 'x-amzn-errortype': 'BadRequestException' });
-  }
-
-  /** Drops a connection as API Gateway does (tests use this to simulate a network drop). */
-  drop(connectionId: string, code = 1001, reason = 'Going away'): boolean {
-    const conn = this.connections.get(connectionId);
-    if (!conn) return false;
-    this.close(conn, code, reason);
-    return true;
   }
 
   async closeAll(): Promise<void> {
