@@ -100,27 +100,20 @@ export class Room extends EventEmitter<RoomEvents> {
       if (data.type === 'producer') await this.handleProducer(participant, data);
       else await this.handleConsumer(participant, data);
     } catch (error) {
-      if (error instanceof ClientInputError) {
-        this.logger.warn('bad handshake from client', { ...log, status: error.status, reason: error.message });
-        this.emit('handshake', {
-          type: data.type,
-          sender: this.sfuId,
-          receiver: data.sender,
-          roomId: this.roomId,
-          ...(data.remotePeerId && { remotePeerId: data.remotePeerId }),
-          error: { status: error.status, message: error.message },
-        });
-      } else {
-        this.logger.error('handshake failed', { ...log, error: error as Error });
-        this.emit('handshake', {
-          type: data.type,
-          sender: this.sfuId,
-          receiver: data.sender,
-          roomId: this.roomId,
-          ...(data.remotePeerId && { remotePeerId: data.remotePeerId }),
-          error: { status: 500, message: 'the SFU could not handle this handshake' },
-        });
-      }
+      const clientError = error instanceof ClientInputError;
+      if (clientError) this.logger.warn('bad handshake from client', { ...log, status: error.status, reason: error.message });
+      else this.logger.error('handshake failed', { ...log, error: error as Error });
+      // the client learns why, in a handshake frame of the same type (sfu-task/README.md)
+      this.emit('handshake', {
+        type: data.type,
+        sender: this.sfuId,
+        receiver: data.sender,
+        roomId: this.roomId,
+        ...(data.remotePeerId && { remotePeerId: data.remotePeerId }),
+        error: clientError
+          ? { status: error.status, message: error.message }
+          : { status: 500, message: 'the SFU could not handle this handshake' },
+      });
     }
   }
 
