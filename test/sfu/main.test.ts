@@ -56,7 +56,7 @@ describe('sfu-task process: signaling connection', () => {
     const a = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'alice', token: 'alice-token' });
     const b = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'bob', token: 'bob-token' });
     participants.push(a, b);
-    await a.waitFor(() => a.stream('bob', 'video').packets > 30 && b.stream('alice', 'video').packets > 30, 20_000, 'media both ways');
+    await a.waitFor(() => a.stream('bob', 'video').packets > 30 && b.stream('alice', 'video').packets > 30, 45_000, 'media both ways');
 
     server!.dropSfu();
     const before = a.stream('bob', 'video').packets;
@@ -65,7 +65,7 @@ describe('sfu-task process: signaling connection', () => {
     expect(second.frames[0]).toEqual({ action: 'identify', data: { id: SFU, roomId: ROOM, type: 'sfu' } });
     expect(second.token).toBe('sfu-token-1');
     // Media never went through signaling: it kept flowing across the drop.
-    await a.waitFor(() => a.stream('bob', 'video').packets > before + 30, 10_000, 'media after the reconnect');
+    await a.waitFor(() => a.stream('bob', 'video').packets > before + 30, 30_000, 'media after the reconnect');
     for (const [receiver, from] of [
       [a, 'bob'],
       [b, 'alice'],
@@ -77,7 +77,7 @@ describe('sfu-task process: signaling connection', () => {
     // And signaling works on the new connection: a third participant gets everybody.
     const c = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'carol' });
     participants.push(c);
-    await c.waitFor(() => c.stream('alice', 'audio').packets > 20 && c.stream('bob', 'video').packets > 20, 20_000, 'carol receives');
+    await c.waitFor(() => c.stream('alice', 'audio').packets > 20 && c.stream('bob', 'video').packets > 20, 45_000, 'carol receives');
   });
 
   it('moves to a fresh connection before the 2-hour limit: identified on the new one before the old one closes', async () => {
