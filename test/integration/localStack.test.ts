@@ -66,9 +66,12 @@ describe('local stack process', () => {
         return s.length + a.length === 2 || undefined;
       });
 
-      const children = descendants(stack.process.pid!);
-      // DynamoDB Local (java), three task processes and each task's own child
-      expect(children.length).toBeGreaterThanOrEqual(1 + 3 * 2);
+      // DynamoDB Local (java), three task processes and each task's own child. The room row is
+      // written before RunTask spawns its process, so wait for the processes rather than count once.
+      const children = await waitFor('every child process', () => {
+        const found = descendants(stack.process.pid!);
+        return found.length >= 1 + 3 * 2 ? found : undefined;
+      });
       const code = await stack.stop('SIGTERM');
       expect(code).toBe(0);
       await waitFor('children gone', () => children.every((pid) => !alive(pid)) || undefined, 10_000);
