@@ -32,7 +32,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/getRoomId',
     name: 'GetRoomId',
     entry: 'lambdas/http/getRoomId.ts',
-    access: { tables: ['rooms', 'paths'], signsTokens: true },
+    access: { tables: ['rooms', 'paths', 'clients'], signsTokens: true },
   },
   {
     method: 'PATCH',
@@ -40,21 +40,102 @@ export const httpRoutes: readonly HttpRoute[] = [
     name: 'ClaimRoom',
     entry: 'lambdas/http/claimRoom.ts',
     // A claim tells the room's SFU (RoomClaimedEvent) and tops the warm pool up, which may start rooms.
-    access: { tables: ['rooms', 'paths', 'counters'], runsTasks: true, signsTokens: true, managesConnections: true },
+    access: { tables: ['rooms', 'paths', 'counters', 'clients'], runsTasks: true, signsTokens: true, managesConnections: true },
   },
   {
     method: 'PUT',
     path: '/createRoom',
     name: 'CreateRoom',
     entry: 'lambdas/http/createRoom.ts',
-    access: { tables: ['rooms', 'counters'], runsTasks: true, signsTokens: true },
+    access: { tables: ['rooms', 'counters', 'clients'], runsTasks: true, signsTokens: true },
   },
   {
     method: 'GET',
     path: '/rooms/{roomId}',
     name: 'GetRoomState',
     entry: 'lambdas/http/getRoomState.ts',
-    access: { tables: ['rooms', 'peers'] },
+    access: { tables: ['rooms', 'peers', 'clients'] },
+  },
+  {
+    method: 'PATCH',
+    path: '/rooms/{roomId}',
+    name: 'UpdateRoom',
+    entry: 'lambdas/http/updateRoom.ts',
+    access: { tables: ['rooms', 'paths', 'clients'] },
+  },
+  {
+    method: 'DELETE',
+    path: '/rooms/{roomId}',
+    name: 'CloseRoom',
+    entry: 'lambdas/http/closeRoom.ts',
+    // tells the room's clients (RoomClosedEvent) and stops its task
+    access: { tables: ['rooms', 'paths', 'counters', 'peers', 'connections', 'clients'], runsTasks: true, managesConnections: true },
+  },
+  {
+    method: 'POST',
+    path: '/security/oauth/token',
+    name: 'OAuthToken',
+    entry: 'lambdas/http/oauthToken.ts',
+    // counters: failed authentications per client id
+    access: { tables: ['clients', 'counters'], signsTokens: true },
+  },
+  {
+    method: 'POST',
+    path: '/tickets',
+    name: 'CreateTicket',
+    entry: 'lambdas/http/createTicket.ts',
+    access: { tables: ['tickets', 'rooms', 'paths', 'clients'] },
+  },
+  {
+    method: 'GET',
+    path: '/tickets/{ticketId}',
+    name: 'GetTicket',
+    entry: 'lambdas/http/getTicket.ts',
+    access: { tables: ['tickets', 'rooms'] },
+  },
+  {
+    method: 'POST',
+    path: '/tickets/{ticketId}/redeem',
+    name: 'RedeemTicket',
+    entry: 'lambdas/http/redeemTicket.ts',
+    access: { tables: ['tickets', 'rooms'], signsTokens: true },
+  },
+  // User endpoints (Auvious RTC API paths). 'clients': a service token works only while its client is active.
+  {
+    method: 'POST',
+    path: '/rtc-api/users/endpoints',
+    name: 'CreateUserEndpoint',
+    entry: 'lambdas/http/endpointsCreate.ts',
+    // registering over an expired endpoint drops its pending events and closes its connection
+    access: { tables: ['endpoints', 'endpointEvents', 'clients'], managesConnections: true },
+  },
+  {
+    method: 'POST',
+    path: '/rtc-api/users/endpoints/register',
+    name: 'RegisterUserEndpoint',
+    entry: 'lambdas/http/endpointsRegister.ts',
+    access: { tables: ['endpoints', 'endpointEvents', 'clients'], managesConnections: true },
+  },
+  {
+    method: 'POST',
+    path: '/rtc-api/users/endpoints/unregister',
+    name: 'UnregisterUserEndpoint',
+    entry: 'lambdas/http/endpointsUnregister.ts',
+    access: { tables: ['endpoints', 'endpointEvents', 'clients'], managesConnections: true },
+  },
+  {
+    method: 'POST',
+    path: '/rtc-api/users/endpoints/keepalive',
+    name: 'KeepAliveUserEndpoint',
+    entry: 'lambdas/http/endpointsKeepalive.ts',
+    access: { tables: ['endpoints', 'clients'] },
+  },
+  {
+    method: 'POST',
+    path: '/rtc-api/users/endpoints/sendEvent',
+    name: 'SendUserEvent',
+    entry: 'lambdas/http/endpointsSendEvent.ts',
+    access: { tables: ['endpoints', 'endpointEvents', 'clients'], managesConnections: true },
   },
   {
     method: 'GET',
@@ -78,18 +159,23 @@ export interface WsRoute {
 const signaling: RouteAccess = { tables: ['connections', 'peers', 'rooms', 'counters'], managesConnections: true };
 
 export const wsRoutes: readonly WsRoute[] = [
-  { routeKey: '$connect', name: 'WsConnect', entry: 'lambdas/ws/connect.ts', access: { tables: ['connections', 'counters'] } },
+  // 'endpoints': a user token connects only for a live endpoint of its own
+  { routeKey: '$connect', name: 'WsConnect', entry: 'lambdas/ws/connect.ts', access: { tables: ['connections', 'counters', 'endpoints'] } },
   {
     routeKey: '$disconnect',
     name: 'WsDisconnect',
     entry: 'lambdas/ws/disconnect.ts',
     // An SFU leaving closes its room: frees the path and stops the task.
-    access: { tables: ['connections', 'peers', 'rooms', 'paths', 'counters'], managesConnections: true, runsTasks: true },
+    // 'endpoints': a user endpoint's connection is unbound from its endpoint
+    access: { tables: ['connections', 'peers', 'rooms', 'paths', 'counters', 'endpoints'], managesConnections: true, runsTasks: true },
   },
-  { routeKey: 'identify', name: 'WsIdentify', entry: 'lambdas/ws/identify.ts', access: signaling },
+  // a user endpoint identifies too: its endpoint is bound and its pending events delivered
+  { routeKey: 'identify', name: 'WsIdentify', entry: 'lambdas/ws/identify.ts', access: { ...signaling, tables: [...signaling.tables, 'endpoints', 'endpointEvents'] } },
   { routeKey: 'handshake', name: 'WsHandshake', entry: 'lambdas/ws/handshake.ts', access: signaling },
   { routeKey: 'message', name: 'WsMessage', entry: 'lambdas/ws/message.ts', access: signaling },
   { routeKey: 'keepalive', name: 'WsKeepalive', entry: 'lambdas/ws/keepalive.ts', access: signaling },
+  // a user endpoint acknowledges a qos-1 event
+  { routeKey: 'ack', name: 'WsAck', entry: 'lambdas/ws/ack.ts', access: { ...signaling, tables: [...signaling.tables, 'endpointEvents'] } },
   { routeKey: '$default', name: 'WsDefault', entry: 'lambdas/ws/default.ts', access: signaling },
 ];
 
@@ -108,6 +194,14 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     everySeconds: 60,
     // also closes abandoned rooms and lets lost peers leave: it posts events to connections
     access: { tables: ['rooms', 'paths', 'counters', 'peers', 'connections'], runsTasks: true, signsTokens: true, managesConnections: true },
+  },
+  {
+    name: 'ExpireUserEndpoints',
+    entry: 'lambdas/scheduled/expireUserEndpoints.ts',
+    // EventBridge's finest rate; locally ENDPOINT_SWEEP_INTERVAL_SECONDS (reminders are only as timely as this)
+    everySeconds: 60,
+    // sends keepalive reminders, closes expired endpoints' connections, drops their pending events
+    access: { tables: ['endpoints', 'endpointEvents'], managesConnections: true },
   },
 ];
 

@@ -5,6 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { SCOPES } from '../protocol/index.ts';
 
 /** Context values from `-c key=value` arrive as strings; from cdk.json as JSON values. */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -36,10 +37,29 @@ const schema = z.object({
   warmRooms: int(0, 100).default(1),
   /** Cap on live rooms (running SFU tasks); createRoom answers 429 above it. */
   maxRooms: int(1, 10_000).default(20),
+  /** Live rooms an anonymous createRoom may start; past it only rooms:create tokens may (up to maxRooms). Empty: maxRooms. */
+  anonymousMaxRooms: z.union([z.literal(''), int(0, 10_000)]).default(''),
+  /**
+   * Other token issuers the HTTP API accepts (an organisation's OpenID Connect provider, Cognito):
+   * `[{issuer, audience, jwksUri, scopes?, organizationClaim?}]`, as lambdas/core/config.ts reads them.
+   */
+  externalIssuers: jsonArray(
+    z
+      .object({
+        issuer: z.url(),
+        audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+        jwksUri: z.url(),
+        scopes: z.array(z.enum(SCOPES)).optional(),
+        organizationClaim: z.string().min(1).optional(),
+      })
+      .strict(),
+  ).default([]),
+  /** The site's URL for share-ticket links made by service clients (the Web stack's SiteUrl output, or a custom domain). */
+  siteUrl: z.union([z.literal(''), z.url()]).default(''),
   /** A claimed room's SFU exits this long after its last participant left. */
   roomIdleSeconds: int(5, 86_400).default(300),
   sfuEngine: z.enum(['werift', 'mediasoup']).default('werift'),
-  /** UDP ports the SFU's media uses, "min-max"; the only inbound ports of its security group. */
+  /** werift: UDP ports the SFU's media uses, "min-max"; the only inbound ports of its security group (mediasoup: see sfuStack.ts). */
   sfuUdpPortRange: portRange.default({ min: 40000, max: 40999 }),
   /** Fargate CPU units of an SFU task (256 = a quarter vCPU) and its memory; Fargate allows only some pairs. */
   sfuCpu: int(256, 16_384)
@@ -68,6 +88,9 @@ const schema = z.object({
   apiBurst: int(1, 5000).default(100),
   /** Alarm notifications go to this address (an SNS subscription to confirm); none when empty. */
   alarmEmail: z.union([z.literal(''), z.email()]).default(''),
+}).refine((s) => s.anonymousMaxRooms === '' || s.anonymousMaxRooms <= s.maxRooms, {
+  message: 'anonymousMaxRooms must not exceed maxRooms',
+  path: ['anonymousMaxRooms'],
 });
 
 export type Settings = z.infer<typeof schema>;

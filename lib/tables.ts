@@ -28,10 +28,13 @@ export interface TableDefinition {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'rooms' | 'paths' | 'counters' | 'connections' | 'peers';
+export type TableId = 'rooms' | 'paths' | 'counters' | 'connections' | 'peers' | 'clients' | 'tickets' | 'endpoints' | 'endpointEvents';
 
 export const ROOMS_BY_STATUS_INDEX = 'byStatus';
 export const PEERS_LOST_INDEX = 'lostPeers';
+export const ENDPOINTS_BY_USER_INDEX = 'byUser';
+export const ENDPOINTS_DEADLINE_INDEX = 'byDeadline';
+export const ENDPOINTS_REMINDER_INDEX = 'byReminder';
 
 export const tables: Readonly<Record<TableId, TableDefinition>> = {
   /** One item per room: status, SFU, bound path, version. */
@@ -83,6 +86,46 @@ export const tables: Readonly<Record<TableId, TableDefinition>> = {
       // reconnect grace ran out with a Query, never a Scan.
       { indexName: PEERS_LOST_INDEX, partitionKey: { name: 'lost', type: 'S' }, sortKey: { name: 'lostAt', type: 'N' } },
     ],
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per service client (OAuth 2.0 client credentials): name, scopes, scrypt hash of its secret. */
+  clients: {
+    id: 'clients',
+    envVar: 'CLIENTS_TABLE',
+    partitionKey: { name: 'clientId', type: 'S' },
+    globalSecondaryIndexes: [],
+  },
+  /** One item per share ticket: the room it opens, its expiry (TTL) and its use count. */
+  tickets: {
+    id: 'tickets',
+    envVar: 'TICKETS_TABLE',
+    partitionKey: { name: 'ticketId', type: 'S' },
+    globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per user endpoint (a device or tab registered for pushed events): owner, keepalive window, connection. */
+  endpoints: {
+    id: 'endpoints',
+    envVar: 'ENDPOINTS_TABLE',
+    partitionKey: { name: 'userEndpointId', type: 'S' },
+    globalSecondaryIndexes: [
+      // sendEvent without an endpoint id: a user's endpoints with a Query on `organizationId#userId`
+      { indexName: ENDPOINTS_BY_USER_INDEX, partitionKey: { name: 'userKey', type: 'S' }, sortKey: { name: 'userEndpointId', type: 'S' } },
+      // the expiry sweep: endpoints whose keepalive window closed, oldest first (every endpoint carries
+      // `live#<shard>`: keepalives rewrite the deadline, so the index is spread over a few partitions)
+      { indexName: ENDPOINTS_DEADLINE_INDEX, partitionKey: { name: 'live', type: 'S' }, sortKey: { name: 'deadlineMs', type: 'N' } },
+      // Sparse: only endpoints with a keepalive reminder still to send carry `reminder` (`due#<shard>`)
+      { indexName: ENDPOINTS_REMINDER_INDEX, partitionKey: { name: 'reminder', type: 'S' }, sortKey: { name: 'remindAtMs', type: 'N' } },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  /** qos-1 events not yet acknowledged, per endpoint registration (`userEndpointId#generation`), in event-id (time) order. */
+  endpointEvents: {
+    id: 'endpointEvents',
+    envVar: 'ENDPOINT_EVENTS_TABLE',
+    partitionKey: { name: 'endpointKey', type: 'S' },
+    sortKey: { name: 'eventId', type: 'S' },
+    globalSecondaryIndexes: [],
     ttlAttribute: 'expiresAt',
   },
 };

@@ -43,10 +43,14 @@ const schema = z.object({
   /** Command line the ECS stand-in runs for each SFU task (split on spaces). */
   SFU_TASK_COMMAND: z.string().default('node --import tsx sfu-task/src/main.ts'),
   RECONCILE_INTERVAL_SECONDS: seconds('RECONCILE_INTERVAL_SECONDS', 15),
+  /** How often the user endpoint sweep (keepalive reminders, expiry) runs locally (every 60 s in AWS). */
+  ENDPOINT_SWEEP_INTERVAL_SECONDS: seconds('ENDPOINT_SWEEP_INTERVAL_SECONDS', 1),
   TASK_STOP_GRACE_SECONDS: seconds('TASK_STOP_GRACE_SECONDS', 5),
   /** API Gateway closes WebSocket connections idle 10 minutes, and every one after 2 hours. */
   WS_IDLE_SECONDS: seconds('WS_IDLE_SECONDS', 600),
   WS_MAX_SECONDS: seconds('WS_MAX_SECONDS', 7200),
+  /** Where the running stack records its DynamoDB endpoint for `npm run clients` (relative to the repository). */
+  LOCAL_STATE_FILE: z.string().min(1).default('.local-stack.json'),
   TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, { error: 'TABLE_PREFIX may hold only A-Z a-z 0-9 _ . -' }).default('local-'),
 });
 
@@ -57,8 +61,10 @@ export interface LocalConfig {
   ecsPort: number;
   sfuTaskCommand: string[];
   reconcileIntervalMs: number;
+  endpointSweepIntervalMs: number;
   taskStopGraceMs: number;
   tablePrefix: string;
+  stateFile: string;
   wsIdleMs: number;
   wsMaxMs: number;
 }
@@ -78,8 +84,10 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     ecsPort: e.ECS_PORT,
     sfuTaskCommand: command,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
+    endpointSweepIntervalMs: e.ENDPOINT_SWEEP_INTERVAL_SECONDS * 1000,
     taskStopGraceMs: e.TASK_STOP_GRACE_SECONDS * 1000,
     tablePrefix: e.TABLE_PREFIX,
+    stateFile: e.LOCAL_STATE_FILE,
     wsIdleMs: e.WS_IDLE_SECONDS * 1000,
     wsMaxMs: e.WS_MAX_SECONDS * 1000,
   };

@@ -16,6 +16,7 @@ import { createTables, type DynamoLocal, localCredentials, startDynamoLocal } fr
 import { EcsStandIn } from './ecsStandIn.ts';
 import { HttpApiGateway, sendJson } from './httpApiGateway.ts';
 import { LambdaRuntime } from './lambdaRuntime.ts';
+import { removeLocalState, writeLocalState } from './localState.ts';
 import { StaticSite } from './staticSite.ts';
 import { CONNECTIONS_PREFIX, WS_PATH, WsApiGateway } from './wsApiGateway.ts';
 
@@ -135,7 +136,8 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
 
     // Scheduled jobs: EventBridge rules in AWS, timers here (first run right away).
     for (const job of scheduledJobs) {
-      const intervalMs = job.name === 'ReconcileWarmPool' ? cfg.reconcileIntervalMs : job.everySeconds * 1000;
+      const intervalMs =
+        job.name === 'ReconcileWarmPool' ? cfg.reconcileIntervalMs : job.name === 'ExpireUserEndpoints' ? cfg.endpointSweepIntervalMs : job.everySeconds * 1000;
       let running = false;
       const run = async () => {
         if (running) return;
@@ -152,6 +154,10 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
       const timer = setInterval(() => void run(), intervalMs);
       cleanups.push(async () => clearInterval(timer));
     }
+
+    // Where `npm run clients` finds this stack's tables; removed again on stop.
+    writeLocalState(cfg.stateFile, { url, dynamoDbEndpoint: dynamo.endpoint, tablePrefix: cfg.tablePrefix, pid: process.pid });
+    cleanups.push(async () => removeLocalState(cfg.stateFile));
 
     return {
       url,

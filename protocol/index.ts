@@ -68,15 +68,39 @@ export interface ClientConfig {
 // Tokens
 
 export const TOKEN_AUDIENCE = 'video-rooms';
+/** Roles of room tokens (the WebSocket API's): a participant or the room's SFU. */
 export const TOKEN_ROLES = ['participant', 'sfu'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 
-/** Claims of the tokens this system mints (RS256 JWTs). `sub` is the peer id the holder identifies as. */
+/**
+ * How a participant token was obtained: from the room's URL (anyone), from a share ticket, or by a
+ * service client. A room open only to ticket holders admits `ticket` and `service` tokens.
+ */
+export const TOKEN_VIAS = ['url', 'ticket', 'service'] as const;
+export type TokenVia = (typeof TOKEN_VIAS)[number];
+
+/** Claims of the room tokens this system mints (RS256 JWTs). `sub` is the peer id the holder identifies as. */
 export interface RoomTokenClaims {
   sub: string;
   room: string;
   role: TokenRole;
+  /** Participant tokens only; absent on tokens minted before it existed (read as `url`). */
+  via?: TokenVia;
 }
+
+/** Scopes a service client (or an external issuer's token) can hold. */
+export const SCOPES = ['rooms:create', 'rooms:admin', 'events:send'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Claims of a service client's access token (OAuth 2.0 client credentials). `sub` is the client id. */
+export interface ServiceTokenClaims {
+  sub: string;
+  role: 'service';
+  /** Space-separated scopes, as OAuth 2.0 writes them. */
+  scope: string;
+}
+
+export type TokenClaims = RoomTokenClaims | ServiceTokenClaims;
 
 /** getRoomId / claimRoom responses add a participant token for the room and the peer id it is bound to. */
 export interface RoomAccessResponse extends RoomIdResponse {
@@ -84,6 +108,104 @@ export interface RoomAccessResponse extends RoomIdResponse {
   peerId: string;
   /** Epoch seconds the token stops being accepted at `$connect`. */
   expiresAt: number;
+  /** True for the caller whose claim bound the path: it may change the room's access policy. */
+  creator?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Room access policy: `open` (anyone with the URL) or `ticket` (holders of a share ticket)
+
+export const ROOM_ACCESS_POLICIES = ['open', 'ticket'] as const;
+export type RoomAccessPolicy = (typeof ROOM_ACCESS_POLICIES)[number];
+
+export const updateRoomBodySchema = z
+  .object({
+    access: z.enum(ROOM_ACCESS_POLICIES, { error: 'access must be "open" or "ticket"' }),
+  })
+  .strict();
+export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
+
+export const roomIdPathSchema = z.object({
+  roomId: z.string().min(1, { error: 'missing roomId' }).max(128, { error: 'roomId is too long' }),
+});
+
+export interface UpdateRoomResponse {
+  roomId: string;
+  access: RoomAccessPolicy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Share tickets: a link that lets whoever holds it join a room, for a while
+
+/** Ticket ids: 16 URL-safe characters (96 random bits). */
+export const TICKET_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
+export const MIN_TICKET_SECONDS = 60;
+export const MAX_TICKET_SECONDS = 30 * 86_400;
+export const MAX_TICKET_USES = 10_000;
+
+export const createTicketBodySchema = z
+  .object({
+    urlPath: urlPathSchema.optional(),
+    roomId: z.string().min(1, { error: 'roomId is empty' }).max(128, { error: 'roomId is too long' }).optional(),
+    validSeconds: z
+      .number({ error: 'validSeconds must be a number of seconds' })
+      .int({ error: 'validSeconds must be a whole number of seconds' })
+      .min(MIN_TICKET_SECONDS, { error: `validSeconds must be at least ${MIN_TICKET_SECONDS}` })
+      .max(MAX_TICKET_SECONDS, { error: `validSeconds must be at most ${MAX_TICKET_SECONDS}` }),
+    maxUses: z
+      .number({ error: 'maxUses must be a number' })
+      .int({ error: 'maxUses must be a whole number' })
+      .min(1, { error: 'maxUses must be at least 1' })
+      .max(MAX_TICKET_USES, { error: `maxUses must be at most ${MAX_TICKET_USES}` })
+      .optional(),
+  })
+  .strict()
+  .refine((b) => (b.urlPath === undefined) !== (b.roomId === undefined), { error: 'give exactly one of urlPath and roomId' });
+export type CreateTicketBody = z.infer<typeof createTicketBodySchema>;
+
+export const ticketIdPathSchema = z.object({
+  ticketId: z.string().regex(TICKET_ID_PATTERN, { error: 'ticketId must be 16 characters of A-Z, a-z, 0-9, "-" or "_"' }),
+});
+
+export interface CreateTicketResponse {
+  ticketId: string;
+  /** `<site>/t/<ticketId>`: the link to share. */
+  url: string;
+  /** ISO-8601 instant the ticket stops opening the room. */
+  expiresAt: string;
+}
+
+/** GET /tickets/{ticketId}: the room a ticket opens. */
+export interface TicketResponse {
+  ticketId: string;
+  roomId: string;
+  urlPath: string;
+  expiresAt: string;
+  /** Uses left; absent when the ticket has no use limit. */
+  usesLeft?: number;
+}
+
+/** POST /tickets/{ticketId}/redeem: a participant token for the ticket's room. */
+export interface RedeemTicketResponse extends RoomAccessResponse {
+  urlPath: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth 2.0 client credentials (RFC 6749 section 4.4): POST /security/oauth/token
+
+export const OAUTH_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'] as const;
+export type OAuthErrorCode = (typeof OAUTH_ERRORS)[number];
+
+export interface OAuthTokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+export interface OAuthErrorResponse {
+  error: OAuthErrorCode;
+  error_description: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +293,7 @@ export const roomMessageDataSchema = z.discriminatedUnion(
 );
 export type RoomMessageData = z.infer<typeof roomMessageDataSchema>;
 
-export const WS_ACTIONS = ['identify', 'handshake', 'message', 'keepalive'] as const;
+export const WS_ACTIONS = ['identify', 'handshake', 'message', 'keepalive', 'ack'] as const;
 export type WsAction = (typeof WS_ACTIONS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -258,5 +380,153 @@ export interface RoomStateResponse {
   status: RoomStatus;
   version: number;
   urlPath?: string;
+  access: RoomAccessPolicy;
   participants: ParticipantInfo[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// User endpoints (as in the Auvious RTC API): a user's device or tab registers an endpoint, keeps it
+// alive, and receives events pushed to it over the WebSocket API. Every 400 of these routes is a JSON
+// object mapping each bad field to a message.
+
+export const USER_ENDPOINT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MIN_KEEPALIVE_SECONDS = 5;
+export const MAX_KEEPALIVE_SECONDS = 3600;
+export const MAX_EVENT_MASKS = 32;
+/** `ParticipantCallingEvent`: a capital first letter, letters and digits (camel case), ending in `Event`. */
+export const EVENT_TYPE_PATTERN = /^[A-Z][A-Za-z0-9]*Event$/;
+/** qos 1: at least once (kept until acknowledged); anything else: best effort. */
+export const QOS_AT_LEAST_ONCE = 1;
+
+const userEndpointIdSchema = z
+  .string({ error: (i) => (i.input === undefined ? 'userEndpointId is required' : 'userEndpointId must be a string') })
+  .regex(USER_ENDPOINT_ID_PATTERN, { error: 'userEndpointId must be 1-64 characters of A-Z, a-z, 0-9, "-" or "_"' });
+
+const requiredString = (name: string, max = 256) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `${name} is required` : `${name} must be a string`) })
+    .min(1, { error: `${name} is empty` })
+    .max(max, { error: `${name} is longer than ${max} characters` });
+
+/** POST /rtc-api/users/endpoints and /rtc-api/users/endpoints/register. */
+export const registerEndpointBodySchema = z
+  .object({
+    userEndpointId: userEndpointIdSchema.optional(),
+    keepAliveSeconds: z
+      .number({ error: (i) => (i.input === undefined ? 'keepAliveSeconds is required' : 'keepAliveSeconds must be a number of seconds') })
+      .int({ error: 'keepAliveSeconds must be a whole number of seconds' })
+      .min(MIN_KEEPALIVE_SECONDS, { error: `keepAliveSeconds must be at least ${MIN_KEEPALIVE_SECONDS}` })
+      .max(MAX_KEEPALIVE_SECONDS, { error: `keepAliveSeconds must be at most ${MAX_KEEPALIVE_SECONDS}` }),
+    serverKeepAliveReminderOn: z.boolean({ error: 'serverKeepAliveReminderOn must be true or false' }).optional(),
+  })
+  .strict();
+export type RegisterEndpointBody = z.infer<typeof registerEndpointBodySchema>;
+
+/** POST /rtc-api/users/endpoints/register answers `{id}` (POST /rtc-api/users/endpoints the id as a JSON string). */
+export interface RegisterEndpointResponse {
+  id: string;
+}
+
+export const unregisterEndpointBodySchema = z
+  .object({
+    userEndpointId: userEndpointIdSchema,
+    reason: z.string({ error: 'reason must be a string' }).max(256, { error: 'reason is longer than 256 characters' }).optional(),
+  })
+  .strict();
+export type UnregisterEndpointBody = z.infer<typeof unregisterEndpointBodySchema>;
+
+export const keepAliveEndpointBodySchema = z.object({ userEndpointId: userEndpointIdSchema }).strict();
+export type KeepAliveEndpointBody = z.infer<typeof keepAliveEndpointBodySchema>;
+
+/** A pushed event: at least `type` and `timestamp`; any other fields are the event's own. */
+export const userEventSchema = z
+  .object(
+    {
+      type: z
+        .string({ error: (i) => (i.input === undefined ? 'type is required' : 'type must be a string') })
+        .max(128, { error: 'type is longer than 128 characters' })
+        .regex(EVENT_TYPE_PATTERN, { error: 'type must be camel case with a capital first letter and end in "Event"' }),
+      timestamp: z.iso.datetime({
+        offset: true,
+        error: (i) => (i.input === undefined ? 'timestamp is required' : 'timestamp must be an ISO-8601 instant'),
+      }),
+    },
+    { error: (i) => (i.input === undefined ? 'event is required' : 'event must be an object') },
+  )
+  .loose();
+export type UserEvent = z.infer<typeof userEventSchema>;
+
+/** POST /rtc-api/users/endpoints/sendEvent: answers the number of endpoints the event was sent to. */
+export const sendEventBodySchema = z
+  .object({
+    userId: requiredString('userId'),
+    organizationId: requiredString('organizationId').optional(),
+    userEndpointId: userEndpointIdSchema.optional(),
+    event: userEventSchema,
+    /** JSONPath expressions: their string values become `*`s in every stored or logged copy. */
+    masks: z
+      .array(requiredString('mask', 512), { error: 'masks must be a list of JSONPath expressions' })
+      .max(MAX_EVENT_MASKS, { error: `masks holds more than ${MAX_EVENT_MASKS} expressions` })
+      .optional(),
+    qos: z.number({ error: 'qos must be a number' }).int({ error: 'qos must be a whole number' }).optional(),
+  })
+  .strict();
+export type SendEventBody = z.infer<typeof sendEventBodySchema>;
+
+/** identify as a user endpoint: `{type: "endpoint", id}` (no room). */
+export const endpointIdentifyDataSchema = z.object({ type: z.literal('endpoint'), id: userEndpointIdSchema });
+export type EndpointIdentifyData = z.infer<typeof endpointIdentifyDataSchema>;
+
+/** What an identify frame's `data` may be: a room peer (client, sfu) or a user endpoint. */
+export const anyIdentifyDataSchema = z.discriminatedUnion('type', [identifyDataSchema, endpointIdentifyDataSchema], {
+  error: 'Missing valid type property',
+});
+
+/** ack {eventId}: the endpoint has a qos-1 event; it is not delivered again. */
+export const ackDataSchema = z.object({
+  eventId: z
+    .string({ error: (i) => (i.input === undefined ? 'missing eventId' : 'eventId must be a string') })
+    .min(1, { error: 'missing eventId' })
+    .max(128, { error: 'eventId is too long' }),
+});
+export type AckData = z.infer<typeof ackDataSchema>;
+
+/** A pushed event as delivered: the sender's event with the server's `eventId` (duplicates keep it). */
+export interface UserEventFrame {
+  type: 'event';
+  event: UserEvent & { eventId: string };
+}
+
+/** To an endpoint whose identify succeeded; its pending qos-1 events follow. */
+export interface EndpointIdentifiedFrame {
+  type: 'identified';
+  id: string;
+  peerType: 'endpoint';
+}
+
+/** Sent by the server before an endpoint's keepalive window closes (endpoints registered with the reminder on). */
+export interface UserEndpointKeepAliveReminderEvent {
+  type: 'UserEndpointKeepAliveReminderEvent';
+  timestamp: string;
+  eventId: string;
+  userEndpointId: string;
+  /** ISO-8601 instant the endpoint expires without a keepalive. */
+  expiresAt: string;
+}
+
+/** Frames the server sends to user endpoint connections. */
+export type EndpointServerFrame = UserEventFrame | EndpointIdentifiedFrame | ErrorFrame;
+
+/** Each bad field -> its message (every 400 of the user endpoint routes). */
+export function fieldIssues(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) fields[[...issue.path.map(String), k].join('.')] ??= 'unknown field';
+      continue;
+    }
+    fields[key] ??= issue.message;
+  }
+  return fields;
 }

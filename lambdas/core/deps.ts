@@ -7,8 +7,15 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Authenticator } from './auth/authenticator.ts';
+import { ClientAdmin } from './auth/clientAdmin.ts';
+import { ClientRepository } from './auth/clientRepository.ts';
+import { ClientService } from './auth/clientService.ts';
 import { systemClock } from './clock.ts';
 import { config, type LambdaConfig } from './config.ts';
+import { EndpointRepository } from './endpoints/endpointRepository.ts';
+import { EndpointService } from './endpoints/endpointService.ts';
+import { PendingEventRepository } from './endpoints/pendingEventRepository.ts';
 import { logger } from './logger.ts';
 import { RoomRepository, SfuBindingRepository } from './rooms/roomRepository.ts';
 import { RoomService } from './rooms/roomService.ts';
@@ -18,6 +25,8 @@ import { ConnectionRepository } from './signaling/connectionRepository.ts';
 import { MembershipRepository } from './signaling/membershipRepository.ts';
 import { SignalingService } from './signaling/signalingService.ts';
 import { EcsTaskLauncher } from './taskLauncher.ts';
+import { TicketRepository } from './tickets/ticketRepository.ts';
+import { TicketService } from './tickets/ticketService.ts';
 import { createTokenSigner } from './tokens/createTokenSigner.ts';
 import { RoomTokens } from './tokens/roomTokens.ts';
 import { TokenVerifier } from './tokens/tokenVerifier.ts';
@@ -29,6 +38,12 @@ export interface Deps {
   roomRepository: RoomRepository;
   tokens: RoomTokens;
   signaling: SignalingService;
+  clients: ClientService;
+  clientAdmin: ClientAdmin;
+  auth: Authenticator;
+  tickets: TicketService;
+  /** User endpoints: registrations, keepalives and pushed events. */
+  endpoints: EndpointService;
 }
 
 export function createDynamoClient(region: string, endpoint: string | undefined): DynamoDBDocumentClient {
@@ -48,6 +63,7 @@ export function buildDeps(cfg: LambdaConfig): Deps {
     tokens,
     {
       maxRooms: cfg.rooms.maxRooms,
+      anonymousMaxRooms: cfg.rooms.anonymousMaxRooms,
       startTimeoutSeconds: cfg.rooms.startTimeoutSeconds,
       closedRetentionSeconds: cfg.rooms.closedRetentionSeconds,
       taskEnvironment: {
@@ -59,24 +75,47 @@ export function buildDeps(cfg: LambdaConfig): Deps {
     systemClock,
     logger,
   );
+  const verifier = new TokenVerifier(cfg.tokens.issuer, cfg.tokens.jwksUri, cfg.tokens.externalIssuers);
+  const clientRepository = new ClientRepository(db, cfg.tables);
+  const clients = new ClientService(
+    clientRepository,
+    tokens,
+    { maxFailures: cfg.oauth.maxFailures, windowSeconds: cfg.oauth.failureWindowSeconds },
+    systemClock,
+    logger,
+  );
+  const auth = new Authenticator(verifier, clients);
+  const tickets = new TicketService(new TicketRepository(db, cfg.tables.tickets), roomRepository, tokens, systemClock, logger);
   const warmPool = new WarmPool(roomRepository, rooms, cfg.rooms.warmRooms, systemClock, logger);
+  const connections = new ConnectionRepository(db, cfg.tables.connections);
+  const notifier = new ApiGatewayNotifier(
+    new ApiGatewayManagementApiClient({
+      region: cfg.region,
+      ...(cfg.wsManagementEndpoint && { endpoint: cfg.wsManagementEndpoint }),
+    }),
+  );
+  const endpoints = new EndpointService({
+    endpoints: new EndpointRepository(db, cfg.tables),
+    events: new PendingEventRepository(db, cfg.tables.endpointEvents),
+    connections,
+    notifier,
+    sealKey: cfg.events.sealKey,
+    clock: systemClock,
+    logger,
+  });
   const signaling = new SignalingService({
-    connections: new ConnectionRepository(db, cfg.tables.connections),
+    endpoints,
+    connections,
     membership: new MembershipRepository(db, cfg.tables),
     roomRepository,
     sfuBindings: new SfuBindingRepository(db, cfg.tables.rooms),
     rooms,
-    verifier: new TokenVerifier(cfg.tokens.issuer, cfg.tokens.jwksUri),
-    notifier: new ApiGatewayNotifier(
-      new ApiGatewayManagementApiClient({
-        region: cfg.region,
-        ...(cfg.wsManagementEndpoint && { endpoint: cfg.wsManagementEndpoint }),
-      }),
-    ),
+    verifier,
+    notifier,
     clock: systemClock,
     logger,
   });
-  return { config: cfg, rooms, warmPool, roomRepository, tokens, signaling };
+  return { config: cfg, rooms, warmPool, roomRepository, tokens, signaling, clients, clientAdmin: new ClientAdmin(clientRepository, systemClock), auth, tickets, endpoints };
 }
 
 let cached: Deps | undefined;

@@ -2,6 +2,8 @@
  * Typed errors. Domain code throws these; the HTTP and WebSocket edges map them to a status
  * once (lambdas/http/httpHandler.ts), never with try/catch in each handler.
  */
+import type { OAuthErrorCode, OAuthErrorResponse } from '../../protocol/index.ts';
+
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;
   /** Extra response headers (Retry-After, say). */
@@ -10,10 +12,26 @@ export abstract class AppError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /** The response body: `{message}` for every API but OAuth's. */
+  body(): unknown {
+    return { message: this.message };
+  }
 }
 
 export class BadRequestError extends AppError {
   readonly statusCode = 400;
+}
+
+/** A 400 whose body maps each bad field to a message (the user endpoint routes'). */
+export class FieldValidationError extends BadRequestError {
+  constructor(readonly fields: Readonly<Record<string, string>>) {
+    super(Object.entries(fields).map(([field, message]) => `${field}: ${message}`).join('; '));
+  }
+
+  override body(): Record<string, string> {
+    return { ...this.fields };
+  }
 }
 
 export class UnsupportedMediaTypeError extends AppError {
@@ -40,6 +58,31 @@ export class GoneError extends AppError {
   readonly statusCode = 410;
 }
 
+export class TooManyRequestsError extends AppError {
+  readonly statusCode = 429;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}
+
+/** An OAuth 2.0 token endpoint error (RFC 6749 section 5.2): `{error, error_description}`, never cached. */
+export class OAuthError extends AppError {
+  constructor(
+    readonly code: OAuthErrorCode,
+    message: string,
+    readonly statusCode: number = code === 'invalid_client' ? 401 : 400,
+    headers: Record<string, string> = {},
+  ) {
+    super(message);
+    Object.assign(this.headers, { 'cache-control': 'no-store', pragma: 'no-cache' }, headers);
+  }
+
+  override body(): OAuthErrorResponse {
+    return { error: this.code, error_description: this.message };
+  }
+}
+
 export class NotFoundError extends AppError {
   readonly statusCode = 404;
 }
@@ -52,9 +95,20 @@ export class RoomNotFoundError extends NotFoundError {
 
 export class RoomCapReachedError extends AppError {
   readonly statusCode = 429;
-  constructor(maxRooms: number) {
-    super(`Room limit reached: ${maxRooms} rooms are live, the most this deployment allows. Try again later.`);
+  constructor(maxRooms: number, anonymous = false) {
+    super(
+      anonymous
+        ? `Room limit for anonymous callers reached: ${maxRooms} rooms are live. Try again later, or call with a token that has the rooms:create scope.`
+        : `Room limit reached: ${maxRooms} rooms are live, the most this deployment allows. Try again later.`,
+    );
     this.headers['retry-after'] = '30';
+  }
+}
+
+/** A ticket-only room and a caller without a ticket (or service) token. */
+export class TicketRequiredError extends ForbiddenError {
+  constructor() {
+    super('This room admits only people with an invitation link (a ticket). Ask someone in the room for one.');
   }
 }
 

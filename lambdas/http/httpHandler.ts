@@ -7,14 +7,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { firstIssueMessage } from '../../protocol/index.ts';
+import { fieldIssues, firstIssueMessage } from '../../protocol/index.ts';
 import {
   AppError,
   BadRequestError,
+  FieldValidationError,
   INTERNAL_ERROR_MESSAGE,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../core/errors.ts';
+import type { Principal } from '../core/auth/principal.ts';
+import { deps } from '../core/deps.ts';
 import { logger } from '../core/logger.ts';
 
 /** Largest JSON body a route accepts; room requests are tiny. */
@@ -24,6 +27,8 @@ export interface HttpRequest<Q, B, P> {
   query: Q;
   body: B;
   path: P;
+  /** The bearer token's holder (routes with `auth`); undefined for an anonymous caller. */
+  principal: Principal | undefined;
   event: APIGatewayProxyEventV2;
 }
 
@@ -37,6 +42,10 @@ export interface HttpSpec<QS extends z.ZodType, BS extends z.ZodType, PS extends
   query?: QS;
   body?: BS;
   path?: PS;
+  /** Read `Authorization: Bearer` into `principal` (401 for a bad token; no header = anonymous). */
+  auth?: boolean;
+  /** Every 400 is `{field: message, ...}` for each bad field (FieldValidationError) instead of `{message}`. */
+  fieldErrors?: boolean;
 }
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -50,13 +59,16 @@ export function httpHandler<
   fn: (request: HttpRequest<z.infer<QS>, z.infer<BS>, z.infer<PS>>) => Promise<HttpResult>,
 ): HttpLambda {
   const base = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined;
-    const path = spec.path ? validate(spec.path, event.pathParameters ?? {}) : undefined;
-    const body = spec.body ? validate(spec.body, parseJsonBody(event)) : undefined;
+    const fields = spec.fieldErrors === true;
+    const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}, fields) : undefined;
+    const path = spec.path ? validate(spec.path, event.pathParameters ?? {}, fields) : undefined;
+    const body = spec.body ? validate(spec.body, fields ? bodyAsField(event) : parseJsonBody(event), fields) : undefined;
+    const principal = spec.auth ? await deps().auth.principal(headerValue(event.headers, 'authorization')) : undefined;
     const result = await fn({
       query: query as z.infer<QS>,
       body: body as z.infer<BS>,
       path: path as z.infer<PS>,
+      principal,
       event,
     });
     return json(result.statusCode ?? 200, result.body ?? {}, result.headers);
@@ -66,10 +78,20 @@ export function httpHandler<
     .use({ onError: mapError }) as unknown as HttpLambda;
 }
 
-function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+function validate<S extends z.ZodType>(schema: S, input: unknown, fields = false): z.infer<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new BadRequestError(firstIssueMessage(parsed.error));
+  if (!parsed.success) throw fields ? new FieldValidationError(fieldIssues(parsed.error)) : new BadRequestError(firstIssueMessage(parsed.error));
   return parsed.data;
+}
+
+/** parseJsonBody, with a malformed body reported as the field `body`. */
+function bodyAsField(event: APIGatewayProxyEventV2): unknown {
+  try {
+    return parseJsonBody(event);
+  } catch (error) {
+    if (error instanceof BadRequestError) throw new FieldValidationError({ body: error.message });
+    throw error;
+  }
 }
 
 /** The request body as JSON: `{}` when absent, 415 for another content type, 400 when malformed. */
@@ -91,7 +113,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-function headerValue(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+export function headerValue(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
   if (!headers) return undefined;
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
   return undefined;
@@ -103,7 +125,7 @@ async function mapError(request: middy.Request<APIGatewayProxyEventV2, APIGatewa
   if (error instanceof AppError) {
     if (error.statusCode >= 500) logger.error('request failed', { error, cause: error.cause as Error });
     else logger.info('request rejected', { status: error.statusCode, reason: error.message });
-    request.response = json(error.statusCode, { message: error.message }, error.headers);
+    request.response = json(error.statusCode, error.body(), error.headers);
     return;
   }
   logger.error('unhandled error', { error: error as Error });
@@ -111,6 +133,7 @@ async function mapError(request: middy.Request<APIGatewayProxyEventV2, APIGatewa
 }
 
 function json(statusCode: number, body: unknown, headers?: Record<string, string>): APIGatewayProxyStructuredResultV2 {
+  if (statusCode === 204) return { statusCode, headers: { ...headers } };
   return {
     statusCode,
     headers: { 'content-type': 'application/json', ...headers },

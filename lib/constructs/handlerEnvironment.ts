@@ -45,5 +45,8 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
     WARM_ROOMS: String(settings.warmRooms),
     MAX_ROOMS: String(settings.maxRooms),
     ROOM_IDLE_SECONDS: String(settings.roomIdleSeconds),
+    ...(settings.anonymousMaxRooms !== '' && { ANONYMOUS_MAX_ROOMS: String(settings.anonymousMaxRooms) }),
+    ...(settings.externalIssuers.length > 0 && { EXTERNAL_ISSUERS: JSON.stringify(settings.externalIssuers) }),
+    ...(settings.siteUrl !== '' && { SITE_URL: settings.siteUrl }),
   };
 }

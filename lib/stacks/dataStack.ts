@@ -2,7 +2,7 @@
  * The DynamoDB tables, built from lib/tables.ts (the same definitions the local stack creates in
  * DynamoDB Local): on-demand, point-in-time recovery, TTL on the expiry attribute, the GSIs.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { removalPolicyOf, type Settings } from '../settings.ts';
@@ -42,5 +42,7 @@ export class DataStack extends Stack {
       built[def.id] = table;
     }
     this.tables = built;
+    // `CLIENTS_TABLE=<this> npm run clients -- ...` manages this deployment's service clients
+    new CfnOutput(this, 'ClientsTableName', { value: built.clients.tableName, description: 'Service clients table: CLIENTS_TABLE for npm run clients' });
   }
 }

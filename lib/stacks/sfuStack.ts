@@ -1,8 +1,9 @@
 /**
  * The media plane: a VPC with public subnets only (SFU tasks get public IPs, so no NAT gateway), an ECS
  * cluster, the Fargate task definition of the SFU (image built from sfu-task/Dockerfile at deploy), a
- * security group open only for the SFU's UDP media ports, a task role with no permissions, and the
- * tasks' log group. Tasks are started per room by createRoom / the warm pool (RunTask), not by a service.
+ * security group open only for the SFU's media ports (werift: its UDP range; mediasoup: its WebRtcServer
+ * ports, UDP and TCP), a task role with no permissions, and the tasks' log group. Tasks are started
+ * per room by createRoom / the warm pool (RunTask), not by a service.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { FlowLogDestination, FlowLogTrafficType, type ISecurityGroup, type ISubnet, Peer, Port, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
@@ -53,6 +54,14 @@ export const SFU_IMAGE_EXCLUDE = [
   '.github',
 ];
 
+/** mediasoup: the first WebRtcServer port (worker i listens on it + i, UDP and TCP); the SFU image's MEDIASOUP_RTC_PORT. */
+export const MEDIASOUP_RTC_PORT = 44_444;
+
+/** mediasoup workers of an SFU task: one per whole vCPU of its Fargate CPU units, at least one. */
+export function mediasoupWorkers(cpuUnits: number): number {
+  return Math.max(1, Math.floor(cpuUnits / 1024));
+}
+
 export interface SfuStackProps extends StackProps {
   readonly settings: Settings;
 }
@@ -96,17 +105,28 @@ export class SfuStack extends Stack {
     });
 
     const { min, max } = settings.sfuUdpPortRange;
+    const mediasoup = settings.sfuEngine === 'mediasoup';
+    // mediasoup: one worker per vCPU, each with one WebRtcServer port (UDP, TCP fallback on the same number)
+    const workers = mediasoupWorkers(settings.sfuCpu);
+    const rtcMax = MEDIASOUP_RTC_PORT + workers - 1;
     const securityGroup = new SecurityGroup(this, 'SfuSecurityGroup', {
       vpc: this.vpc,
-      description: `SFU tasks: WebRTC media on UDP ${min}-${max} from anywhere; nothing else inbound`,
+      description: mediasoup
+        ? `SFU tasks: WebRTC media on UDP and TCP ${MEDIASOUP_RTC_PORT}-${rtcMax} (mediasoup WebRtcServers) from anywhere; nothing else inbound`
+        : `SFU tasks: WebRTC media on UDP ${min}-${max} from anywhere; nothing else inbound`,
       // Outbound: the WebSocket API (443) and media to participants' addresses.
       allowAllOutbound: true,
     });
-    securityGroup.addIngressRule(Peer.anyIpv4(), Port.udpRange(min, max), 'WebRTC media (UDP) from participants');
+    if (mediasoup) {
+      securityGroup.addIngressRule(Peer.anyIpv4(), Port.udpRange(MEDIASOUP_RTC_PORT, rtcMax), 'WebRTC media (UDP) from participants');
+      securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcpRange(MEDIASOUP_RTC_PORT, rtcMax), 'WebRTC media over TCP (fallback) from participants');
+    } else {
+      securityGroup.addIngressRule(Peer.anyIpv4(), Port.udpRange(min, max), 'WebRTC media (UDP) from participants');
+    }
     acknowledge(securityGroup, [
       {
         id: 'AwsSolutions-EC23',
-        reason: 'Participants connect from anywhere on the internet; only the SFU UDP media port range is open, and ICE/DTLS-SRTP authenticate every media flow.',
+        reason: 'Participants connect from anywhere on the internet; only the SFU media ports are open, and ICE/DTLS-SRTP authenticate every media flow.',
       },
     ]);
     this.securityGroup = securityGroup;
@@ -143,8 +163,9 @@ export class SfuStack extends Stack {
       environment: {
         SFU_ENGINE: settings.sfuEngine,
         ROOM_IDLE_SECONDS: String(settings.roomIdleSeconds),
-        RTC_MIN_PORT: String(min),
-        RTC_MAX_PORT: String(max),
+        ...(mediasoup
+          ? { MEDIASOUP_RTC_PORT: String(MEDIASOUP_RTC_PORT), MEDIASOUP_WORKERS: String(workers) }
+          : { RTC_MIN_PORT: String(min), RTC_MAX_PORT: String(max) }),
       },
     });
     acknowledge(this.taskDefinition, [

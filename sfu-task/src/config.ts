@@ -3,6 +3,7 @@
  * A bad value stops the process with one line naming it (exit 1).
  */
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { PEER_ID_PATTERN } from '../../protocol/index.ts';
 import { ConfigError } from './errors.ts';
@@ -86,6 +87,24 @@ const schema = z
       blankToUndefined,
       z.enum(ENGINES, { error: 'SFU_ENGINE must be "werift" or "mediasoup"' }).default('werift'),
     ),
+    MEDIASOUP_WORKER_BIN: z.preprocess(blankToUndefined, z.string().optional()),
+    // 0: any free port per worker (several SFU processes on one machine, as the local stack's rooms)
+    MEDIASOUP_RTC_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '0' ? undefined : v), port('MEDIASOUP_RTC_PORT')),
+    MEDIASOUP_WORKERS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .optional()
+        .transform((value, ctx) => {
+          if (value === undefined) return undefined;
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1 || n > 64) {
+            ctx.addIssue({ code: 'custom', message: `MEDIASOUP_WORKERS must be a whole number from 1 to 64, got "${value}"` });
+            return z.NEVER;
+          }
+          return n;
+        }),
+    ),
     ROOM_IDLE_SECONDS: positiveSeconds('ROOM_IDLE_SECONDS', 300),
     KEEPALIVE_SECONDS: positiveSeconds('KEEPALIVE_SECONDS', 240, 540),
     SIGNALING_ROTATE_SECONDS: positiveSeconds('SIGNALING_ROTATE_SECONDS', 110 * 60, MAX_CONNECTION_SECONDS - 60),
@@ -101,6 +120,9 @@ const schema = z
     } else if (e.RTC_MIN_PORT !== undefined && e.RTC_MAX_PORT !== undefined && e.RTC_MIN_PORT >= e.RTC_MAX_PORT) {
       ctx.addIssue({ code: 'custom', message: `RTC_MIN_PORT (${e.RTC_MIN_PORT}) must be below RTC_MAX_PORT (${e.RTC_MAX_PORT})` });
     }
+    if (e.MEDIASOUP_RTC_PORT !== undefined && e.MEDIASOUP_RTC_PORT + (e.MEDIASOUP_WORKERS ?? 1) - 1 > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `MEDIASOUP_RTC_PORT + MEDIASOUP_WORKERS - 1 must be at most 65535` });
+    }
     if (!e.ANNOUNCED_IP && !e.ECS_CONTAINER_METADATA_URI_V4) {
       ctx.addIssue({
         code: 'custom',
@@ -108,6 +130,18 @@ const schema = z
       });
     }
   });
+
+/** Default first port of the mediasoup WebRtcServers (worker i listens on it + i, UDP and TCP). */
+export const DEFAULT_MEDIASOUP_RTC_PORT = 44_444;
+
+export interface MediasoupConfig {
+  /** MEDIASOUP_WORKER_BIN: the worker binary; unset: mediasoup's own (installed with its install script). */
+  workerBin: string | undefined;
+  /** First WebRtcServer port (UDP + TCP); worker i uses rtcPort + i. 0: any free port per worker. */
+  rtcPort: number;
+  /** Workers (one per CPU by default). */
+  workers: number;
+}
 
 export interface SfuConfig {
   signalingUrl: string;
@@ -120,6 +154,7 @@ export interface SfuConfig {
   /** UDP port range of the media sockets, or undefined for any free port. */
   portRange: [number, number] | undefined;
   engine: EngineName;
+  mediasoup: MediasoupConfig;
   idleMs: number;
   keepaliveMs: number;
   rotateMs: number;
@@ -143,6 +178,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SfuConfig {
     ecsMetadataUri: e.ECS_CONTAINER_METADATA_URI_V4,
     portRange: e.RTC_MIN_PORT !== undefined && e.RTC_MAX_PORT !== undefined ? [e.RTC_MIN_PORT, e.RTC_MAX_PORT] : undefined,
     engine: e.SFU_ENGINE,
+    mediasoup: {
+      workerBin: e.MEDIASOUP_WORKER_BIN,
+      rtcPort: env.MEDIASOUP_RTC_PORT?.trim() === '0' ? 0 : (e.MEDIASOUP_RTC_PORT ?? DEFAULT_MEDIASOUP_RTC_PORT),
+      workers: e.MEDIASOUP_WORKERS ?? availableParallelism(),
+    },
     idleMs: e.ROOM_IDLE_SECONDS * 1000,
     keepaliveMs: e.KEEPALIVE_SECONDS * 1000,
     rotateMs: e.SIGNALING_ROTATE_SECONDS * 1000,

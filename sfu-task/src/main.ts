@@ -37,7 +37,13 @@ async function main(): Promise<void> {
 
   let engine;
   try {
-    engine = createEngine(config.engine, { announcedIp, portRange: config.portRange });
+    engine = await createEngine(config.engine, { announcedIp, portRange: config.portRange }, config.mediasoup, {
+      onFatal: (error) => {
+        logger.critical('media engine failed', { error: error.message });
+        process.exit(1);
+      },
+      warn: (message, extra) => logger.warn(message, extra),
+    });
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : `cannot start the media engine: ${(error as Error).message}`);
     process.exit(1);
@@ -116,7 +122,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
   process.on('SIGINT', () => void stop('SIGINT', 0));
 
-  logger.info('sfu starting', { engine: engine.name, announcedIp, portRange: config.portRange, idleSeconds: config.idleMs / 1000 });
+  logger.info('sfu starting', {
+    engine: engine.name,
+    announcedIp,
+    ...(config.engine === 'mediasoup' ? { rtcPort: config.mediasoup.rtcPort, workers: config.mediasoup.workers } : { portRange: config.portRange }),
+    idleSeconds: config.idleMs / 1000,
+  });
   signaling.start();
 }
 

@@ -1,7 +1,10 @@
 /**
- * `npm run bench:sfu`: one publisher sending synthetic VP8 at about 500 kbit/s plus Opus, and N
- * subscribers (1, 5, 10, 20, 40), through the real SFU process (sfu-task/src/main.ts, werift engine,
- * a child process so that its CPU and memory are its own) and a tiny in-process signaling server.
+ * `npm run bench:sfu [-- --engine werift|mediasoup]`: one publisher sending synthetic VP8 at about
+ * 500 kbit/s plus Opus, and N subscribers (1, 5, 10, 20, 40), through the real SFU process
+ * (sfu-task/src/main.ts with the chosen engine, werift by default, a child process so that its CPU and
+ * memory are its own; with mediasoup, its worker processes are counted in) and a tiny in-process
+ * signaling server. mediasoup needs a worker binary (its install step, or MEDIASOUP_WORKER_BIN): without
+ * one the run says so and measures nothing (exit 1).
  * Subscribers are added step by step; per N, after a warm-up, one measuring window gives:
  * forwarded packets/s (received by the subscribers), the SFU process's CPU share of one core
  * (/proc/<pid>/stat), its resident memory, and the subscribers' packet loss (publisher counters).
@@ -11,7 +14,8 @@
  * Traffic stays on 127.0.0.1; it stops by itself.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { checkWorkerBin, workerBinPath } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
 import { type Kind, WeriftParticipant } from '../helpers/weriftParticipant.ts';
 import { MiniSignaling } from '../sfu/miniSignaling.ts';
 import { startSfu } from '../sfu/sfuProcess.ts';
@@ -30,13 +34,64 @@ interface Sample {
   at: number;
 }
 
-function sampleProcess(pid: number): Sample {
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuSeconds: (utime + stime) / CLK_TCK, rssMb: rss ? Number(rss[1]) / 1024 : NaN, at: performance.now() };
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** The process's direct children (mediasoup workers are children of the SFU process). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(statFields(Number(entry))[1]) === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+/** CPU and resident memory of the process and its children. */
+function sampleProcess(pid: number): Sample {
+  let cpuSeconds = 0;
+  let rssMb = 0;
+  for (const p of [pid, ...childrenOf(pid)]) {
+    const fields = statFields(p);
+    cpuSeconds += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+    rssMb += rss ? Number(rss[1]) / 1024 : NaN;
+  }
+  return { cpuSeconds, rssMb, at: performance.now() };
+}
+
+type Engine = 'werift' | 'mediasoup';
+
+function engineArg(argv: string[]): Engine {
+  const i = argv.indexOf('--engine');
+  const value = i >= 0 ? argv[i + 1] : (argv.find((a) => a.startsWith('--engine='))?.slice('--engine='.length) ?? 'werift');
+  if (value !== 'werift' && value !== 'mediasoup') throw new Error(`--engine must be werift or mediasoup, got ${String(value)}`);
+  return value;
+}
+
+/** The SFU environment of the engine; for mediasoup, stops here when no worker binary exists. */
+async function engineEnv(engine: Engine): Promise<Record<string, string>> {
+  if (engine === 'werift') return { SFU_ENGINE: 'werift' };
+  const bin = workerBinPath(process.env.MEDIASOUP_WORKER_BIN || undefined);
+  try {
+    await checkWorkerBin(bin);
+  } catch {
+    console.error(`bench:sfu --engine mediasoup: no mediasoup worker binary on this machine (looked at ${bin}).`);
+    console.error('Nothing measured. Install mediasoup with its install script, or point MEDIASOUP_WORKER_BIN at a worker, and run again.');
+    process.exit(1);
+  }
+  return {
+    SFU_ENGINE: 'mediasoup',
+    MEDIASOUP_WORKERS: '1',
+    MEDIASOUP_RTC_PORT: process.env.MEDIASOUP_RTC_PORT ?? '44444',
+    ...(process.env.MEDIASOUP_WORKER_BIN && { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }),
+  };
 }
 
 interface Counts {
@@ -71,6 +126,8 @@ function delta(before: ReturnType<typeof snapshot>, after: ReturnType<typeof sna
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
+  const engine = engineArg(process.argv.slice(2));
+  const env = await engineEnv(engine);
   const signaling = new MiniSignaling();
   const url = await signaling.listen();
   const sfu = startSfu({
@@ -80,6 +137,7 @@ async function main(): Promise<void> {
     ANNOUNCED_IP: '127.0.0.1',
     ROOM_IDLE_SECONDS: '600',
     POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...env,
   });
   const hardStop = setTimeout(() => {
     console.error('bench:sfu took too long; stopping');
@@ -100,7 +158,7 @@ async function main(): Promise<void> {
     publisherProcess = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'publisher', url], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    console.log(`SFU pid ${pid}, ${idle.rssMb.toFixed(0)} MB at start; publisher: VP8 ~500 kbit/s (30 fps) + Opus 50 packets/s`);
+    console.log(`engine ${engine}: SFU pid ${pid}, ${idle.rssMb.toFixed(0)} MB at start${engine === 'mediasoup' ? ' (with its workers)' : ''}; publisher: VP8 ~500 kbit/s (30 fps) + Opus 50 packets/s`);
     console.log('');
     console.log('    N | forwarded pkt/s | SFU CPU (one core) | SFU RSS MB | subscriber loss | CPU us/pkt | subscribers\' CPU');
     console.log('------+-----------------+--------------------+------------+-----------------+------------+------------------');

@@ -27,6 +27,18 @@ describe('settings', () => {
     expect(s.turnServers).toEqual([{ urls: 'turn:turn.example.com:3478', username: 'u', credential: 'p' }]);
   });
 
+  it('takes access settings: the anonymous room allowance, external issuers, the site URL', () => {
+    const s = parseSettings({
+      maxRooms: '10',
+      anonymousMaxRooms: '4',
+      externalIssuers: '[{"issuer":"https://idp.example.com","audience":"video-rooms","jwksUri":"https://idp.example.com/jwks","scopes":["rooms:create"]}]',
+      siteUrl: 'https://rooms.example.com',
+    });
+    expect(s).toMatchObject({ anonymousMaxRooms: 4, siteUrl: 'https://rooms.example.com' });
+    expect(s.externalIssuers).toEqual([{ issuer: 'https://idp.example.com', audience: 'video-rooms', jwksUri: 'https://idp.example.com/jwks', scopes: ['rooms:create'] }]);
+    expect(parseSettings({})).toMatchObject({ anonymousMaxRooms: '', externalIssuers: [], siteUrl: '' });
+  });
+
   it.each([
     [{ warmRooms: -1 }, 'warmRooms'],
     [{ maxRooms: 'many' }, 'maxRooms'],
@@ -39,6 +51,10 @@ describe('settings', () => {
     [{ turnServers: '[{"url":"turn:x"}]' }, 'turnServers'],
     [{ turnServers: 'not json' }, 'turnServers'],
     [{ alarmEmail: 'nobody' }, 'alarmEmail'],
+    [{ maxRooms: 5, anonymousMaxRooms: 6 }, 'anonymousMaxRooms'],
+    [{ externalIssuers: '[{"issuer":"idp","audience":"a","jwksUri":"https://idp/jwks"}]' }, 'externalIssuers'],
+    [{ externalIssuers: '[{"issuer":"https://idp","audience":"a","jwksUri":"https://idp/jwks","scopes":["root"]}]' }, 'externalIssuers'],
+    [{ siteUrl: 'rooms.example.com' }, 'siteUrl'],
   ] as [Record<string, unknown>, string][])('rejects %j naming %s', (context, key) => {
     expect(() => parseSettings(context)).toThrow(SettingsError);
     expect(() => parseSettings(context)).toThrow(new RegExp(`${key}|JSON`));

@@ -1,12 +1,12 @@
 /**
- * The SFU stack: public subnets without NAT, the security group open only for the SFU's UDP port
- * range, the Fargate task definition built from sfu-task/Dockerfile, a task role without permissions
+ * The SFU stack: public subnets without NAT, the security group open only for the SFU's media ports (werift: its UDP port
+ * range; mediasoup: its WebRtcServer ports), the Fargate task definition built from sfu-task/Dockerfile, a task role without permissions
  * and a log group with retention.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSettings } from '../../lib/settings.ts';
 import { SFU_DOCKERFILE, SfuStack } from '../../lib/stacks/sfuStack.ts';
@@ -42,6 +42,38 @@ describe('security group', () => {
 
   it('follows the sfuUdpPortRange context setting', () => {
     expectOnlyUdp(sfuStackWith({ sfuUdpPortRange: '50000-50100' }), 50000, 50100);
+  });
+
+  it('mediasoup: opens only the WebRtcServer ports (one per worker = per vCPU), UDP and TCP, and tells the task', () => {
+    const template = sfuStackWith({ sfuEngine: 'mediasoup', sfuCpu: 2048, sfuMemoryMiB: 4096 });
+    const groups = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroup'));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.Properties?.SecurityGroupIngress).toEqual([
+      { IpProtocol: 'udp', FromPort: 44444, ToPort: 44445, CidrIp: '0.0.0.0/0', Description: expect.any(String) },
+      { IpProtocol: 'tcp', FromPort: 44444, ToPort: 44445, CidrIp: '0.0.0.0/0', Description: expect.any(String) },
+    ]);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        {
+          Name: 'sfu',
+          Environment: [
+            { Name: 'SFU_ENGINE', Value: 'mediasoup' },
+            { Name: 'ROOM_IDLE_SECONDS', Value: Match.anyValue() },
+            { Name: 'MEDIASOUP_RTC_PORT', Value: '44444' },
+            { Name: 'MEDIASOUP_WORKERS', Value: '2' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('mediasoup on a quarter vCPU still has one worker and one port', () => {
+    const template = sfuStackWith({ sfuEngine: 'mediasoup', sfuCpu: 256, sfuMemoryMiB: 512 });
+    const ingress = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroup'))[0]?.Properties?.SecurityGroupIngress as { FromPort: number; ToPort: number }[];
+    expect(ingress.map((r) => [r.FromPort, r.ToPort])).toEqual([
+      [44444, 44444],
+      [44444, 44444],
+    ]);
   });
 });
 

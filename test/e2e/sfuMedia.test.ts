@@ -1,26 +1,17 @@
 /**
- * End to end without a browser: the local stack starts a real SFU task (werift) for createRoom;
- * werift participants join over the real WebSocket protocol and exchange synthetic Opus and VP8 RTP.
+ * End to end without a browser: the local stack starts a real SFU task for createRoom; werift
+ * participants join over the real WebSocket protocol and exchange synthetic Opus and VP8 RTP. The
+ * cases run once per SFU engine that can start here (werift always, mediasoup with a worker binary:
+ * test/sfu/availableEngines.ts), each on its own stack; the run prints which engines it covered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { joinWerift, sfuPid, startAndClaim } from '../helpers/roomOnStack.ts';
 import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
+import { availableEngines } from '../sfu/availableEngines.ts';
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startStack({
-    SFU_TASK_COMMAND: 'node --import tsx sfu-task/src/main.ts',
-    MAX_ROOMS: '10',
-    ROOM_IDLE_SECONDS: '5',
-    SFU_RECONNECT_GRACE_SECONDS: '2',
-    RECONCILE_INTERVAL_SECONDS: '1',
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const { engines, coverage } = availableEngines();
+console.warn(`sfuMedia: ${coverage}`);
 
 /** Every participant receives each other's audio and video, byte-exact and without sequence gaps. */
 async function expectMediaBetween(participants: WeriftParticipant[], minPackets = 30): Promise<void> {
@@ -44,7 +35,22 @@ async function expectMediaBetween(participants: WeriftParticipant[], minPackets 
   }
 }
 
-describe('media through the local stack', () => {
+describe.each(engines)('media through the local stack ($name)', ({ stackEnv }) => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      ...stackEnv,
+      MAX_ROOMS: '10',
+      ROOM_IDLE_SECONDS: '5',
+      SFU_RECONNECT_GRACE_SECONDS: '2',
+      RECONCILE_INTERVAL_SECONDS: '1',
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
   it('two, then three participants receive each other; a leaver’s consumers close; the killed SFU closes the room', async () => {
     const access = await startAndClaim(stack, 'media-room');
     const a = await joinWerift(stack, 'media-room');

@@ -6,15 +6,20 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundStats, launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
-import { startStack, type TestStack } from '../helpers/localStack.ts';
+import { call, startStack, type TestStack } from '../helpers/localStack.ts';
+import { bearer, type Idp, startIdp } from '../helpers/userEndpoints.ts';
 
 const ARTIFACTS = 'test-artifacts';
 let stack: TestStack;
 let browser: Browser;
+let idp: Idp;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
+  // an organisation's identity provider, whose users sign in to the web client
+  idp = await startIdp();
   stack = await startStack({
+    ...idp.env,
     SFU_TASK_COMMAND: 'node --import tsx sfu-task/src/main.ts',
     WARM_ROOMS: '1',
     MAX_ROOMS: '10',
@@ -25,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await idp?.close();
 });
 
 async function join(room: string, name: string, allowMedia = true): Promise<Page> {
@@ -162,6 +168,61 @@ describe('when things go wrong', () => {
     // Bob never saw Alice leave
     expect(await bob.getByTestId(`tile-camera-${aliceId}`).isVisible()).toBe(true);
     await Promise.all([alice.context().close(), bob.context().close()]);
+  });
+
+  it('invite only: the creator closes the room to the URL, a guest is refused, then joins from the invitation link', async () => {
+    const host = await join('private-talk', 'Hana');
+    // the creator (the one whose claim bound the path) has the switch
+    await host.getByRole('button', { name: 'Admit only people with an invitation link' }).click();
+    await host.getByTestId('ticket-only').waitFor({ timeout: 10_000 });
+
+    const context = await newContext(browser, stack.url);
+    const guest = await openRoomPage(context, `${stack.url}/private-talk`, 'Ivan');
+    await expectText(guest.getByRole('alert'), /only people with an invitation link/, 30_000);
+    await guest.screenshot({ path: `${ARTIFACTS}/ticket-refused.png` });
+
+    await host.getByRole('button', { name: 'Copy an invitation link' }).click();
+    const link = await host.getByTestId('share-link').inputValue({ timeout: 10_000 });
+    expect(link).toMatch(new RegExp(`^${stack.url}/t/[A-Za-z0-9_-]{16}$`));
+    await guest.goto(link);
+    await guest.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
+    await expectText(guest.locator('header h1'), 'private-talk');
+    const [hostId, guestId] = await Promise.all([selfId(host), selfId(guest)]);
+    await expectPlaying(host, guestId);
+    await expectPlaying(guest, hostId);
+    // a used-up or bogus link says so
+    await guest.goto(`${stack.url}/t/AAAAAAAAAAAAAAAA`);
+    await expectText(guest.getByRole('alert'), /invitation link is not valid/, 30_000);
+    await Promise.all([host.context().close(), context.close()]);
+  });
+
+  it('a signed-in user is told someone is calling, with the room, and joins it from the notification', async () => {
+    const context = await newContext(browser, stack.url);
+    const userToken = await idp.userToken('carol', 'acme');
+    const page = await openRoomPage(context, `${stack.url}/#userToken=${userToken}`, 'Carol');
+    await expectText(page.getByTestId('incoming-events'), 'Signed in as carol · reachable', 30_000);
+    // the token left the address bar
+    expect(page.url()).toBe(`${stack.url}/`);
+
+    const client = await stack.deps().clientAdmin.create('call center', ['events:send']);
+    const token = await call(stack.url, 'POST', '/security/oauth/token', `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    const sent = await call(
+      stack.url,
+      'POST',
+      '/rtc-api/users/endpoints/sendEvent',
+      { userId: 'carol', organizationId: 'acme', qos: 1, event: { type: 'IncomingCallEvent', timestamp: new Date().toISOString(), from: 'Dave', urlPath: 'call-carol' } },
+      bearer(token.body.access_token as string),
+    );
+    expect(sent.status).toBe(200);
+    expect(sent.body).toBe(1);
+    await expectText(page.getByTestId('incoming-event'), 'Dave is calling you', 20_000);
+    await page.screenshot({ path: `${ARTIFACTS}/incoming-call.png` });
+    await page.getByTestId('incoming-event').getByRole('button', { name: 'Join' }).click();
+    await page.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
+    expect(new URL(page.url()).pathname).toBe('/call-carol');
+    await context.close();
   });
 
   it('camera and microphone denied: the page joins without them and says so', async () => {

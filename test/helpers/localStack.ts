@@ -3,6 +3,8 @@
  * process for a test file, on free ports, and gives tests its URL and DynamoDB endpoint.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -46,6 +48,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     SFU_TASK_COMMAND: FIXTURE_TASK,
     POWERTOOLS_LOG_LEVEL: 'WARN',
     TASK_STOP_GRACE_SECONDS: '2',
+    // each test stack its own address book, away from a developer's running `npm start`
+    LOCAL_STATE_FILE: join(tmpdir(), `video-rooms-stack-${dynamoPort}.json`),
     ...extraEnv,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {

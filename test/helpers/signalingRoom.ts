@@ -9,6 +9,8 @@ export interface TestRoom {
   sfuId: string;
   sfu: WsClient;
   urlPath: string;
+  /** The claimRoom answer: the creator's participant token (it may change the room's access). */
+  creator: RoomAccessResponse;
 }
 
 /** createRoom, then a test SFU connects with an SFU token minted by the stack's key, identifies, and the path is claimed. */
@@ -23,7 +25,8 @@ export async function openRoom(stack: TestStack, urlPath: string): Promise<TestR
   await sfu.nextOfType('identified');
   const claimed = await call(stack.url, 'PATCH', '/claimRoom', { urlPath });
   expect(claimed.body.roomId).toBe(roomId);
-  return { roomId, sfuId, sfu, urlPath };
+  expect(claimed.body.creator).toBe(true);
+  return { roomId, sfuId, sfu, urlPath, creator: claimed.body as unknown as RoomAccessResponse };
 }
 
 export interface TestParticipant {

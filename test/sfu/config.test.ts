@@ -1,4 +1,5 @@
 /** SFU task configuration: defaults, every validation rule, one clear message per bad value. */
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sfu-task/src/config.ts';
 
@@ -29,6 +30,7 @@ describe('sfu-task config', () => {
       ecsMetadataUri: undefined,
       portRange: undefined,
       engine: 'werift',
+      mediasoup: { workerBin: undefined, rtcPort: 44_444, workers: availableParallelism() },
       idleMs: 300_000,
       keepaliveMs: 240_000,
       rotateMs: 110 * 60_000,
@@ -63,6 +65,12 @@ describe('sfu-task config', () => {
     });
   });
 
+  it('mediasoup: worker binary, WebRtcServer port and worker count', () => {
+    const config = loadConfig({ ...base, SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/opt/mediasoup-worker', MEDIASOUP_RTC_PORT: '50000', MEDIASOUP_WORKERS: '2' });
+    expect(config.mediasoup).toEqual({ workerBin: '/opt/mediasoup-worker', rtcPort: 50000, workers: 2 });
+    expect(loadConfig({ ...base, MEDIASOUP_RTC_PORT: '0' }).mediasoup.rtcPort).toBe(0); // any free port
+  });
+
   it('an empty SFU_TOKEN is no token (before the signaling plane mints them)', () => {
     expect(loadConfig({ ...base, SFU_TOKEN: '' }).sfuToken).toBeUndefined();
   });
@@ -85,6 +93,10 @@ describe('sfu-task config', () => {
     [{ RTC_MIN_PORT: '40000', RTC_MAX_PORT: '40000' }, 'RTC_MIN_PORT (40000) must be below RTC_MAX_PORT (40000)'],
     [{ RTC_MIN_PORT: '80', RTC_MAX_PORT: '90' }, 'RTC_MIN_PORT must be a port number from 1024 to 65535, got "80"'],
     [{ SFU_ENGINE: 'janus' }, 'SFU_ENGINE must be "werift" or "mediasoup"'],
+    [{ MEDIASOUP_RTC_PORT: '1000' }, 'MEDIASOUP_RTC_PORT must be a port number from 1024 to 65535, got "1000"'],
+    [{ MEDIASOUP_WORKERS: '0' }, 'MEDIASOUP_WORKERS must be a whole number from 1 to 64, got "0"'],
+    [{ MEDIASOUP_WORKERS: '1.5' }, 'MEDIASOUP_WORKERS must be a whole number from 1 to 64, got "1.5"'],
+    [{ MEDIASOUP_RTC_PORT: '65535', MEDIASOUP_WORKERS: '2' }, 'MEDIASOUP_RTC_PORT + MEDIASOUP_WORKERS - 1 must be at most 65535'],
     [{ ROOM_IDLE_SECONDS: '0' }, 'ROOM_IDLE_SECONDS must be a number of seconds above 0'],
     [{ ROOM_IDLE_SECONDS: 'soon' }, 'ROOM_IDLE_SECONDS must be a number of seconds above 0 and at most 604800, got "soon"'],
     [{ KEEPALIVE_SECONDS: '600' }, 'KEEPALIVE_SECONDS must be a number of seconds above 0 and at most 540'],

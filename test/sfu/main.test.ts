@@ -3,7 +3,7 @@
  * identify with the token in the query string, keepalive while idle, reconnect with backoff after
  * the server drops the socket and identify again (media of a call in progress keeps flowing),
  * rotation to a fresh connection before the 2-hour limit, idle exit 0, SIGTERM exit 0, and one clear
- * line + exit 1 for a bad configuration or the mediasoup engine.
+ * line + exit 1 for a bad configuration or the mediasoup engine without a worker binary.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WeriftParticipant } from '../helpers/weriftParticipant.ts';
@@ -111,9 +111,17 @@ describe('sfu-task process: signaling connection', () => {
     expect(sfu!.output().trim()).toBe('invalid configuration: ROOM_IDLE_SECONDS must be a number of seconds above 0 and at most 604800, got "soon"');
   });
 
-  it('stops with one clear line and exit 1 for the mediasoup engine, which this build does not have', async () => {
-    await startWith({ SFU_ENGINE: 'mediasoup' });
+  it('stops with one clear line and exit 1 for the mediasoup engine without a worker binary', async () => {
+    await startWith({ SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
     expect(await sfu!.exited).toBe(1);
-    expect(sfu!.output().trim()).toBe('SFU_ENGINE=mediasoup: the mediasoup engine is not available in this build (use SFU_ENGINE=werift)');
+    expect(sfu!.output().trim()).toMatch(
+      /^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/mediasoup-worker \(this install has none; build the SFU image, or set MEDIASOUP_WORKER_BIN to a mediasoup 3\.\d+\.\d+ worker, or use SFU_ENGINE=werift\)$/,
+    );
+  });
+
+  it('stops with one clear line and exit 1 when the mediasoup worker binary does not start', async () => {
+    await startWith({ SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/bin/true', MEDIASOUP_WORKERS: '1' });
+    expect(await sfu!.exited).toBe(1);
+    expect(sfu!.output().trim()).toMatch(/^SFU_ENGINE=mediasoup: the mediasoup worker \/bin\/true did not start \(.*\); it must be a mediasoup 3\.\d+\.\d+ worker for this machine$/);
   });
 });

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lambdas/core/config.ts';
+import { tableList } from '../../lib/tables.ts';
 import { loadLocalConfig } from '../../local/config.ts';
 
-const tables = { ROOMS_TABLE: 'r', PATHS_TABLE: 'p', COUNTERS_TABLE: 'c', CONNECTIONS_TABLE: 'co', PEERS_TABLE: 'pe' };
+// every table's variable, named after the table
+const tables = Object.fromEntries(tableList.map((t) => [t.envVar, `t-${t.id}`]));
 
 describe('lambda config', () => {
   it('has defaults for everything but the table names', () => {
     const cfg = loadConfig({ ...tables });
-    expect(cfg.rooms).toEqual({ warmRooms: 1, maxRooms: 20, startTimeoutSeconds: 600, closedRetentionSeconds: 86_400, sfuReconnectGraceSeconds: 60, clientReconnectGraceSeconds: 10 });
+    expect(cfg.rooms).toEqual({ warmRooms: 1, maxRooms: 20, anonymousMaxRooms: 20, startTimeoutSeconds: 600, closedRetentionSeconds: 86_400, sfuReconnectGraceSeconds: 60, clientReconnectGraceSeconds: 10 });
     expect(cfg.sfu.engine).toBe('werift');
     expect(cfg.tokens.jwksUri).toBe('http://127.0.0.1:8080/.well-known/jwks.json');
     expect(cfg.dynamoDbEndpoint).toBeUndefined();
@@ -23,6 +25,10 @@ describe('lambda config', () => {
     expect(() => loadConfig({ ...tables, MAX_ROOMS: '2.5' })).toThrow(/MAX_ROOMS/);
     expect(() => loadConfig({ ...tables, DYNAMODB_ENDPOINT: 'not a url' })).toThrow(/DYNAMODB_ENDPOINT must be a URL/);
     expect(() => loadConfig({ ...tables, TOKEN_SIGNER: 'kms' })).toThrow(/TOKEN_KMS_KEY_ID is required/);
+    expect(() => loadConfig({ ...tables, MAX_ROOMS: '5', ANONYMOUS_MAX_ROOMS: '6' })).toThrow(/ANONYMOUS_MAX_ROOMS must be an integer from 0 to MAX_ROOMS \(5\), got "6"/);
+    expect(() => loadConfig({ ...tables, EXTERNAL_ISSUERS: '{' })).toThrow(/EXTERNAL_ISSUERS must be a JSON list/);
+    expect(() => loadConfig({ ...tables, EXTERNAL_ISSUERS: '[{"issuer":"x","audience":"a","jwksUri":"https://idp/jwks"}]' })).toThrow(/EXTERNAL_ISSUERS: 0.issuer: issuer must be a URL/);
+    expect(() => loadConfig({ ...tables, EXTERNAL_ISSUERS: '[{"issuer":"https://idp","audience":"a","jwksUri":"https://idp/jwks","scopes":["root"]}]' })).toThrow(/EXTERNAL_ISSUERS: 0.scopes.0/);
     expect(() => loadConfig({ ...tables, TOKEN_PRIVATE_KEY: 'bm90IGEga2V5' })).toThrow(ConfigError);
   });
 

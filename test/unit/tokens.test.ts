@@ -31,8 +31,8 @@ describe('tokens', () => {
   it('round-trips claims and fetches the JWKS once (cached)', async () => {
     const verifier = new TokenVerifier(issuer, `${issuer}/.well-known/jwks.json`);
     const token = await signer.sign({ sub: 'peer-1', room: 'room-1', role: 'participant' }, 600);
-    expect(await verifier.verify(token)).toEqual({ sub: 'peer-1', room: 'room-1', role: 'participant' });
-    expect(await verifier.verify(await signer.sign({ sub: 's', room: 'r', role: 'sfu' }, 600))).toMatchObject({ role: 'sfu' });
+    expect(await verifier.verify(token)).toEqual({ kind: 'participant', subject: 'peer-1', roomId: 'room-1', via: 'url' });
+    expect(await verifier.verify(await signer.sign({ sub: 's', room: 'r', role: 'sfu' }, 600))).toEqual({ kind: 'sfu', subject: 's', roomId: 'r' });
     expect(jwksRequests).toBe(1);
     const jwks = await signer.jwks();
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
@@ -47,6 +47,6 @@ describe('tokens', () => {
     await expect(verifier.verify(await new LocalTokenSigner(pem(), issuer).sign({ sub: 'a', room: 'r', role: 'participant' }, 60))).rejects.toThrow(InvalidTokenError);
     await expect(verifier.verify('a.b.c')).rejects.toThrow(InvalidTokenError);
     // a forged key id does not stop valid tokens from verifying (the known key stays cached)
-    expect(await verifier.verify(await signer.sign({ sub: 'ok', room: 'r', role: 'participant' }, 60))).toMatchObject({ sub: 'ok' });
+    expect(await verifier.verify(await signer.sign({ sub: 'ok', room: 'r', role: 'participant' }, 60))).toMatchObject({ subject: 'ok' });
   });
 });

@@ -1,4 +1,4 @@
-import type { RoomStatus } from '../../../protocol/index.ts';
+import type { RoomAccessPolicy, RoomStatus } from '../../../protocol/index.ts';
 
 /** A room as stored in the rooms table. */
 export interface Room {
@@ -11,6 +11,10 @@ export interface Room {
   /** Incremented by every change to membership or published media (and by claim and close). */
   version: number;
   urlPath?: string;
+  /** Who may join: anyone with the URL (absent = `open`) or ticket holders only. */
+  access?: RoomAccessPolicy;
+  /** Peer id of the participant whose claim bound the path: it may change `access`. */
+  createdBy?: string;
   taskArn?: string;
   /** The SFU's current WebSocket connection (set when it identifies). */
   sfuConnectionId?: string;

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons, ignoreConditionFailure, isConditionFailure } from '../dynamoErrors.ts';
 import { ROOMS_BY_STATUS_INDEX, type TableId } from '../../../lib/tables.ts';
-import type { RoomStatus } from '../../../protocol/index.ts';
+import type { RoomAccessPolicy, RoomStatus } from '../../../protocol/index.ts';
 import type { Room } from './room.ts';
 
 export const LIVE_ROOMS_COUNTER = 'liveRooms';
@@ -22,6 +22,8 @@ export interface PathBinding {
   urlPath: string;
   roomId: string;
   claimedAt: string;
+  /** The room's access policy, kept with the binding so that getRoomId stays one read (absent = open). */
+  access?: RoomAccessPolicy;
 }
 
 export type ClaimOutcome = 'claimed' | 'room-taken' | 'path-taken' | 'conflict';
@@ -157,7 +159,7 @@ export class RoomRepository {
    * Binds `urlPath` to an AVAILABLE room in one transaction: the room must still be AVAILABLE and
    * the path unbound, so two claims never get the same room and a path never maps to two rooms.
    */
-  async claim(roomId: string, urlPath: string, nowIso: string): Promise<ClaimOutcome> {
+  async claim(roomId: string, urlPath: string, nowIso: string, createdBy: string): Promise<ClaimOutcome> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -166,10 +168,11 @@ export class RoomRepository {
               Update: {
                 TableName: this.tableNames.rooms,
                 Key: { roomId },
-                UpdateExpression: 'SET #status = :claimed, urlPath = :path, updatedAt = :now ADD version :one',
+                UpdateExpression: 'SET #status = :claimed, urlPath = :path, updatedAt = :now, createdBy = :by ADD version :one',
                 ConditionExpression: '#status = :available',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
+                  ':by': createdBy,
                   ':claimed': 'CLAIMED',
                   ':available': 'AVAILABLE',
                   ':path': urlPath,
@@ -195,6 +198,45 @@ export class RoomRepository {
       if (reasons[1] === 'ConditionalCheckFailed') return 'path-taken';
       if (reasons[0] === 'ConditionalCheckFailed') return 'room-taken';
       if (reasons.includes('TransactionConflict')) return 'conflict';
+      throw error;
+    }
+  }
+
+  /**
+   * Sets a CLAIMED room's access policy, on the room and on its path binding in one transaction.
+   * False when the room is not CLAIMED (or its binding moved).
+   */
+  async setAccess(room: Room & { urlPath: string }, access: RoomAccessPolicy, nowIso: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableNames.rooms,
+                Key: { roomId: room.roomId },
+                UpdateExpression: 'SET #access = :access, updatedAt = :now',
+                ConditionExpression: '#status = :claimed AND urlPath = :path',
+                ExpressionAttributeNames: { '#status': 'status', '#access': 'access' },
+                ExpressionAttributeValues: { ':access': access, ':now': nowIso, ':claimed': 'CLAIMED', ':path': room.urlPath },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableNames.paths,
+                Key: { urlPath: room.urlPath },
+                UpdateExpression: 'SET #access = :access',
+                ConditionExpression: 'roomId = :roomId',
+                ExpressionAttributeNames: { '#access': 'access' },
+                ExpressionAttributeValues: { ':access': access, ':roomId': room.roomId },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) return false;
       throw error;
     }
   }

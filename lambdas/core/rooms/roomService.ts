@@ -5,14 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Clock, epochSeconds, isoAt } from '../clock.ts';
-import { RoomCapReachedError, RoomNotFoundError, TaskStartFailedError } from '../errors.ts';
+import type { RoomAccessPolicy, TokenVia } from '../../../protocol/index.ts';
+import { hasScope, isServiceCaller, type Principal } from '../auth/principal.ts';
+import { ForbiddenError, RoomCapReachedError, RoomNotFoundError, TaskStartFailedError, TicketRequiredError, UnauthorizedError } from '../errors.ts';
 import type { TaskLauncher } from '../taskLauncher.ts';
 import type { RoomTokens } from '../tokens/roomTokens.ts';
 import { isLive, type Room } from './room.ts';
-import type { RoomRepository } from './roomRepository.ts';
+import type { PathBinding, RoomRepository } from './roomRepository.ts';
 
 export interface RoomSettings {
   maxRooms: number;
+  /** Live rooms an anonymous createRoom may start up to. */
+  anonymousMaxRooms: number;
   startTimeoutSeconds: number;
   closedRetentionSeconds: number;
   /** Environment every SFU task gets besides its room id and SFU id. */
@@ -42,21 +46,45 @@ export class RoomService {
     private readonly logger: Logger,
   ) {}
 
-  /** The id of the live room bound to `urlPath`, or RoomNotFoundError. */
-  async getRoomId(urlPath: string): Promise<string> {
+  /** The live room bound to `urlPath` (its id and access policy), or RoomNotFoundError. */
+  async getRoomId(urlPath: string): Promise<PathBinding> {
     // One GetItem: a path item exists exactly while its room is CLAIMED (claim writes both in one
     // transaction, close deletes both in one), so the binding alone answers. Eventually consistent:
     // a miss right after someone's claim sends the caller to claimRoom, which returns that room.
     const binding = await this.repo.getPath(urlPath, false);
     if (!binding) throw new RoomNotFoundError();
-    return binding.roomId;
+    return binding;
+  }
+
+  /**
+   * How `principal` may enter a room with `access`: the `via` of the participant token it gets.
+   * A service caller always may; anyone else only an open room (TicketRequiredError otherwise).
+   */
+  admission(access: RoomAccessPolicy | undefined, principal: Principal | undefined): TokenVia {
+    if (isServiceCaller(principal)) return 'service';
+    if (access === 'ticket') throw new TicketRequiredError();
+    return 'url';
+  }
+
+  /** PATCH /rooms/{roomId}: the room's creator (its claiming participant) or rooms:admin sets who may join. */
+  async setAccess(principal: Principal | undefined, roomId: string, access: RoomAccessPolicy): Promise<Room> {
+    if (!principal) throw new UnauthorizedError('changing a room needs its creator\'s participant token or the rooms:admin scope');
+    const room = await this.repo.getRoom(roomId);
+    if (!room || room.status !== 'CLAIMED' || !room.urlPath || !isLive(room, this.clock.nowMs())) throw new RoomNotFoundError();
+    const creator = principal.kind === 'participant' && principal.roomId === roomId && room.createdBy === principal.subject;
+    if (!creator && !hasScope(principal, 'rooms:admin')) {
+      throw new ForbiddenError('only the room\'s creator or a caller with the rooms:admin scope can change its access');
+    }
+    if (!(await this.repo.setAccess({ ...room, urlPath: room.urlPath }, access, isoAt(this.clock.nowMs())))) throw new RoomNotFoundError();
+    this.logger.info('room access changed', { roomId, access, by: `${principal.kind}:${principal.subject}` });
+    return { ...room, access };
   }
 
   /**
    * Binds `urlPath` to an AVAILABLE room and returns its id. Idempotent: a path already bound to a
    * live room returns that room. RoomNotFoundError when no room is available.
    */
-  async claimRoom(urlPath: string): Promise<ClaimResult> {
+  async claimRoom(urlPath: string, creatorPeerId: string): Promise<ClaimResult> {
     for (let round = 0; round < CLAIM_ROUNDS; round++) {
       // the path's binding and the claimable rooms, read at once
       const [existing, available] = await Promise.all([
@@ -71,10 +99,17 @@ export class RoomService {
       let pathTaken = false;
       for (const candidate of candidates) {
         const nowIso = isoAt(this.clock.nowMs());
-        const outcome = await this.repo.claim(candidate.roomId, urlPath, nowIso);
+        const outcome = await this.repo.claim(candidate.roomId, urlPath, nowIso, creatorPeerId);
         if (outcome === 'claimed') {
           this.logger.info('room claimed', { roomId: candidate.roomId, urlPath });
-          const room: Room = { ...candidate, status: 'CLAIMED', urlPath, updatedAt: nowIso, version: candidate.version + 1 };
+          const room: Room = {
+            ...candidate,
+            status: 'CLAIMED',
+            urlPath,
+            createdBy: creatorPeerId,
+            updatedAt: nowIso,
+            version: candidate.version + 1,
+          };
           return { roomId: candidate.roomId, fresh: true, room };
         }
         if (outcome === 'path-taken') {
@@ -90,9 +125,10 @@ export class RoomService {
 
   /**
    * Starts a new room server: a STARTING room (counted against the cap) and its task. A task that
-   * fails to start leaves no STARTING room behind.
+   * fails to start leaves no STARTING room behind. An anonymous caller may only fill the anonymous
+   * allowance; the warm pool and rooms:create callers go up to the cap.
    */
-  async createRoom(): Promise<string> {
+  async createRoom(options: { anonymous?: boolean } = {}): Promise<string> {
     const nowMs = this.clock.nowMs();
     const room: Room = {
       roomId: randomUUID(),
@@ -103,8 +139,9 @@ export class RoomService {
       version: 0,
       expiresAt: epochSeconds(nowMs) + this.settings.startTimeoutSeconds,
     };
-    if (!(await this.repo.insertStarting(room, this.settings.maxRooms))) {
-      throw new RoomCapReachedError(this.settings.maxRooms);
+    const cap = options.anonymous ? Math.min(this.settings.anonymousMaxRooms, this.settings.maxRooms) : this.settings.maxRooms;
+    if (!(await this.repo.insertStarting(room, cap))) {
+      throw new RoomCapReachedError(cap, options.anonymous === true && cap < this.settings.maxRooms);
     }
     const log = { roomId: room.roomId, sfuId: room.sfuId };
     let taskArn: string;
@@ -136,20 +173,23 @@ export class RoomService {
     return changed;
   }
 
-  /** Any live state -> CLOSED: frees the path and the room's place under the cap. */
-  async closeRoom(roomId: string, reason: string): Promise<Room | undefined> {
+  /**
+   * Any live state -> CLOSED: frees the path and the room's place under the cap, and stops its task.
+   * `whileStopping` runs while the task stops (telling the room's clients need not wait for ECS).
+   */
+  async closeRoom(roomId: string, reason: string, whileStopping?: (closed: Room) => Promise<unknown>): Promise<Room | undefined> {
     const room = await this.repo.getRoom(roomId);
     if (!room || room.status === 'CLOSED') return undefined;
     const nowMs = this.clock.nowMs();
     const closed = await this.repo.close(room, isoAt(nowMs), epochSeconds(nowMs) + this.settings.closedRetentionSeconds);
-    if (closed) {
-      this.logger.info('room closed', { roomId, reason, urlPath: room.urlPath });
-      if (room.taskArn) {
-        await this.launcher.stop(room.taskArn, reason).catch((error: unknown) => {
+    if (!closed) return undefined;
+    this.logger.info('room closed', { roomId, reason, urlPath: room.urlPath });
+    const stopping = room.taskArn
+      ? this.launcher.stop(room.taskArn, reason).catch((error: unknown) => {
           this.logger.warn('stopping the task failed', { roomId, taskArn: room.taskArn, error: error as Error });
-        });
-      }
-    }
+        })
+      : undefined;
+    await Promise.all([stopping, whileStopping?.(closed)]);
     return closed;
   }
 

@@ -1,16 +1,23 @@
-import type { ParticipantFeatures, PeerType, TokenRole } from '../../../protocol/index.ts';
+import type { ParticipantFeatures, PeerType, TokenRole, TokenVia } from '../../../protocol/index.ts';
 
 /** A WebSocket connection: what its token grants, and (after identify) what it is. */
 export interface ConnectionRecord {
   connectionId: string;
-  /** Grants of the token presented at $connect. */
-  grant: { sub: string; room: string; role: TokenRole };
+  /**
+   * Grants of the token presented at $connect. A user token (role `user`, no room: `room` is '')
+   * grants identifying as the user endpoint `endpoint` named at $connect; `org` is its organisation claim.
+   */
+  grant: { sub: string; room: string; role: TokenRole | 'user'; via?: TokenVia; org?: string; endpoint?: string };
   connectedAt: string;
   /** Epoch seconds: API Gateway closes every connection after 2 hours. */
   expiresAt: number;
   peerId?: string;
   roomId?: string;
   type?: PeerType;
+  /** Set when the connection identified as a user endpoint (lambdas/core/endpoints), never with peerId/roomId. */
+  endpointId?: string;
+  /** The endpoint registration's pending-events partition (`userEndpointId#generation`). */
+  endpointKey?: string;
 }
 
 export type IdentifiedConnection = ConnectionRecord & { peerId: string; roomId: string; type: PeerType };

@@ -14,7 +14,8 @@ import type {
   ServerFrame,
 } from '../../../protocol/index.ts';
 import { type Clock, epochSeconds, isoAt } from '../clock.ts';
-import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError, TicketRequiredError, UnauthorizedError } from '../errors.ts';
+import { hasScope, type Principal } from '../auth/principal.ts';
 import type { Room } from '../rooms/room.ts';
 import { LIVE_CONNECTIONS_COUNTER, type RoomRepository, type SfuBindingRepository } from '../rooms/roomRepository.ts';
 import type { RoomService } from '../rooms/roomService.ts';
@@ -22,7 +23,7 @@ import { InvalidTokenError, type TokenVerifier } from '../tokens/tokenVerifier.t
 import type { ConnectionNotifier } from './connectionNotifier.ts';
 import type { ConnectionRepository } from './connectionRepository.ts';
 import type { MembershipRepository, VersionedChange } from './membershipRepository.ts';
-import { CONNECTION_LIFETIME_SECONDS, type IdentifiedConnection, isIdentified, type PeerRecord } from './records.ts';
+import { CONNECTION_LIFETIME_SECONDS, type ConnectionRecord, type IdentifiedConnection, isIdentified, type PeerRecord } from './records.ts';
 import { RouteCache } from './routeCache.ts';
 
 export const CONNECTION_NOT_FOUND = 'WebSocket Connection Not Found';
@@ -31,7 +32,17 @@ const SFU_ABSENT = 'the room has no SFU connected right now; retry shortly';
 const ABNORMAL_CLOSURE = 1006;
 const VERSION_RETRIES = 20;
 
+/** What the user endpoints (lambdas/core/endpoints) need to hear from the signaling plane. */
+export interface EndpointConnectionHooks {
+  /** A connection that identified as a user endpoint is gone. */
+  connectionClosed(endpointId: string, connectionId: string): Promise<void>;
+  /** $connect with a user token for `userEndpointId`: throws (404, 403) unless it is a live endpoint of that user. */
+  assertConnectable(userId: string, organizationId: string | undefined, userEndpointId: string): Promise<void>;
+}
+
 export interface SignalingDeps {
+  /** Optional: without it, endpoint connections are only forgotten. */
+  endpoints?: EndpointConnectionHooks;
   connections: ConnectionRepository;
   membership: MembershipRepository;
   roomRepository: RoomRepository;
@@ -48,9 +59,9 @@ export class SignalingService {
 
   constructor(private readonly d: SignalingDeps) {}
 
-  /** $connect: only with a valid token; records what it grants. */
-  async connect(connectionId: string, token: string | undefined): Promise<void> {
-    const grant = await this.grantOf(token);
+  /** $connect: only with a valid token; records what it grants. A user token names the endpoint it connects for. */
+  async connect(connectionId: string, token: string | undefined, userEndpointId?: string): Promise<void> {
+    const grant = await this.grantOf(token, userEndpointId);
     const nowMs = this.d.clock.nowMs();
     await Promise.all([
       this.d.connections.put({ connectionId, grant, connectedAt: isoAt(nowMs), expiresAt: epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS }),
@@ -72,6 +83,7 @@ export class SignalingService {
     ]);
     if (!conn) throw new BadRequestError(CONNECTION_NOT_FOUND);
     const { grant } = conn;
+    if (grant.role === 'user') throw new ForbiddenError('a user token identifies only as type "endpoint"');
     const grantedType = grant.role === 'sfu' ? 'sfu' : 'client';
     if (data.type !== grantedType) throw new ForbiddenError(`this token cannot identify as type "${data.type}"`);
     if (data.roomId !== grant.room) throw new ForbiddenError('this token does not grant that room');
@@ -80,7 +92,7 @@ export class SignalingService {
       throw new ConflictError('this connection has already identified as another peer');
     }
     const { version, resumed, announce } = client
-      ? await this.identifyClient(connectionId, data, nowMs, existing, liveRoomOrThrow(room))
+      ? await this.identifyClient(connectionId, grant, data, nowMs, existing, liveRoomOrThrow(room))
       : await this.identifySfu(connectionId, data);
     // the peer learns it is in, and the others that it joined, at the same time
     await Promise.all([
@@ -105,12 +117,16 @@ export class SignalingService {
 
   private async identifyClient(
     connectionId: string,
+    grant: ConnectionRecord['grant'],
     data: IdentifyData,
     nowMs: number,
     existing: PeerRecord | undefined,
     room: Room,
   ): Promise<Identified> {
     const expiresAt = epochSeconds(nowMs) + CONNECTION_LIFETIME_SECONDS;
+    // a ticket-only room admits ticket and service tokens, its creator, and its members reconnecting
+    const via = grant.via ?? 'url';
+    if (room.access === 'ticket' && !existing && via === 'url' && room.createdBy !== data.id) throw new TicketRequiredError();
     if (existing) {
       // the same peer on a new connection (a reconnect): no second participant, no event
       await Promise.all([
@@ -223,7 +239,11 @@ export class SignalingService {
 
   /** keepalive: proves the connection is identified and alive; nothing else to do. */
   async keepalive(connectionId: string): Promise<void> {
-    await this.identified(connectionId);
+    if (this.cache.connection(connectionId)) return;
+    const conn = await this.d.connections.get(connectionId, this.d.clock.nowMs());
+    if (conn?.endpointId !== undefined) return; // a user endpoint's connection
+    if (!isIdentified(conn)) throw new BadRequestError(CONNECTION_NOT_FOUND);
+    this.cache.rememberConnection(conn);
   }
 
   /**
@@ -237,6 +257,10 @@ export class SignalingService {
     this.cache.forgetConnection(connectionId);
     const conn = await this.d.connections.delete(connectionId);
     if (conn) await this.d.roomRepository.addToCounter(LIVE_CONNECTIONS_COUNTER, -1);
+    if (conn?.endpointId !== undefined) {
+      await this.d.endpoints?.connectionClosed(conn.endpointId, connectionId);
+      return;
+    }
     if (!isIdentified(conn)) return;
     const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId, closeCode };
     const intentional = closeCode === 1000 || closeCode === 1005;
@@ -295,11 +319,13 @@ export class SignalingService {
     if (current?.sfuConnectionId && current.status === 'CLAIMED') await this.send(current.sfuConnectionId, frame(current));
   }
 
-  /** Closes a room (SFU gone) and tells its clients. */
-  async closeRoom(roomId: string, reason: string): Promise<void> {
-    const closed = await this.d.rooms.closeRoom(roomId, reason);
-    if (!closed) return;
-    await this.publish(roomId, { type: 'RoomClosedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: closed.version, reason });
+  /** Closes a room (SFU gone, or an administrator's call) and tells its clients; false if it was not live. */
+  async closeRoom(roomId: string, reason: string): Promise<boolean> {
+    // the clients hear of it while the task stops
+    const closed = await this.d.rooms.closeRoom(roomId, reason, (room) =>
+      this.publish(roomId, { type: 'RoomClosedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: room.version, reason }),
+    );
+    return closed !== undefined;
   }
 
   /**
@@ -320,10 +346,11 @@ export class SignalingService {
     return closed;
   }
 
-  /** GET /rooms/{roomId}: state and version, for a token of that room. */
-  async roomState(roomId: string, token: string | undefined): Promise<RoomStateResponse> {
-    const grant = await this.grantOf(token);
-    if (grant.room !== roomId) throw new ForbiddenError('this token does not grant that room');
+  /** GET /rooms/{roomId}: state and version, for a token of that room (or rooms:admin). */
+  async roomState(roomId: string, principal: Principal | undefined): Promise<RoomStateResponse> {
+    if (!principal) throw new UnauthorizedError('missing token');
+    const member = 'roomId' in principal && principal.roomId === roomId;
+    if (!member && !hasScope(principal, 'rooms:admin')) throw new ForbiddenError('this token does not grant that room');
     // the room first, then its peers: a change in between makes the list newer than the version, never older
     const room = await this.d.roomRepository.getRoom(roomId);
     if (!room) throw new NotFoundError('Room not found');
@@ -333,6 +360,7 @@ export class SignalingService {
       status: room.status,
       version: room.version,
       ...(room.urlPath !== undefined && { urlPath: room.urlPath }),
+      access: room.access ?? 'open',
       participants: peers.map(participantInfo),
     };
   }
@@ -342,13 +370,31 @@ export class SignalingService {
     return this.send(connectionId, frame);
   }
 
-  /** What a token grants; 401 when it is missing or not valid. */
-  private async grantOf(token: string | undefined) {
+  /** What a room (or user) token grants; 401 when it is missing, not valid, or neither. */
+  private async grantOf(token: string | undefined, userEndpointId?: string): Promise<ConnectionRecord['grant']> {
+    let principal;
     try {
-      return await this.d.verifier.verify(token);
+      principal = await this.d.verifier.verify(token);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthorizedError(error.message);
       throw error;
+    }
+    switch (principal.kind) {
+      case 'participant':
+        return { sub: principal.subject, room: principal.roomId, role: 'participant', via: principal.via };
+      case 'sfu':
+        return { sub: principal.subject, room: principal.roomId, role: 'sfu' };
+      case 'user': {
+        // a signed-in user connecting for one of its live endpoints (lambdas/core/endpoints), named in the URL
+        if (!userEndpointId || !this.d.endpoints) {
+          throw new UnauthorizedError('a user token connects only for a user endpoint: add userEndpointId=<id> to the URL');
+        }
+        await this.d.endpoints.assertConnectable(principal.subject, principal.organizationId, userEndpointId);
+        const org = principal.organizationId !== undefined ? { org: principal.organizationId } : {};
+        return { sub: principal.subject, room: '', role: 'user', ...org, endpoint: userEndpointId };
+      }
+      default:
+        throw new UnauthorizedError('this is not a room token: get one from getRoomId, claimRoom or a ticket');
     }
   }
 

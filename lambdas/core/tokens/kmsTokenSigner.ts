@@ -10,7 +10,7 @@ import {
   SignCommand,
   type SignCommandOutput,
 } from '@aws-sdk/client-kms';
-import type { RoomTokenClaims } from '../../../protocol/index.ts';
+import type { TokenClaims } from '../../../protocol/index.ts';
 import { compactJwt, type Jwks, keyIdOf, signingInput, type TokenSigner } from './tokenSigner.ts';
 
 /** The two KMS calls this signer makes: a `KMSClient` satisfies it, and so does a test double. */
@@ -37,7 +37,7 @@ export class KmsTokenSigner implements TokenSigner {
     if (!keyId) throw new Error('KmsTokenSigner needs a KMS key id or ARN');
   }
 
-  async sign(claims: RoomTokenClaims & Record<string, unknown>, ttlSeconds: number, nowMs = Date.now()): Promise<string> {
+  async sign(claims: TokenClaims & Record<string, unknown>, ttlSeconds: number, nowMs = Date.now()): Promise<string> {
     const { kid } = await this.publicKey();
     const input = signingInput(kid, this.issuer, claims, ttlSeconds, nowMs);
     const bytes = Buffer.from(input);

@@ -1,6 +1,6 @@
 /** Signs with an RSA private key held in the process (the local stack's key, from TOKEN_PRIVATE_KEY). */
 import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:crypto';
-import type { RoomTokenClaims } from '../../../protocol/index.ts';
+import type { TokenClaims } from '../../../protocol/index.ts';
 import { compactJwt, type Jwks, keyIdOf, signingInput, type TokenSigner } from './tokenSigner.ts';
 
 export class LocalTokenSigner implements TokenSigner {
@@ -17,7 +17,7 @@ export class LocalTokenSigner implements TokenSigner {
     this.publicJwk = { kty: 'RSA', n: jwk.n, e: jwk.e, kid: keyIdOf(jwk), alg: 'RS256', use: 'sig' };
   }
 
-  async sign(claims: RoomTokenClaims & Record<string, unknown>, ttlSeconds: number, nowMs = Date.now()): Promise<string> {
+  async sign(claims: TokenClaims & Record<string, unknown>, ttlSeconds: number, nowMs = Date.now()): Promise<string> {
     const input = signingInput(this.publicJwk.kid, this.issuer, claims, ttlSeconds, nowMs);
     return compactJwt(input, sign('sha256', Buffer.from(input), this.privateKey));
   }

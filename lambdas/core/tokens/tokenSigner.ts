@@ -3,7 +3,7 @@
  * generates one at start) and AWS KMS (an asymmetric RSA key; the private key never leaves KMS).
  */
 import { createHash } from 'node:crypto';
-import { TOKEN_AUDIENCE, type RoomTokenClaims } from '../../../protocol/index.ts';
+import { TOKEN_AUDIENCE, type TokenClaims } from '../../../protocol/index.ts';
 
 export interface Jwks {
   keys: (JsonWebKey & { kid: string; alg: 'RS256'; use: 'sig' })[];
@@ -11,7 +11,7 @@ export interface Jwks {
 
 export interface TokenSigner {
   /** A compact RS256 JWT of `claims` with iss, aud, iat, exp and the key id set. */
-  sign(claims: RoomTokenClaims & Record<string, unknown>, ttlSeconds: number, nowMs?: number): Promise<string>;
+  sign(claims: TokenClaims & Record<string, unknown>, ttlSeconds: number, nowMs?: number): Promise<string>;
   /** The public key(s), served at GET /.well-known/jwks.json. */
   jwks(): Promise<Jwks>;
 }

@@ -1,6 +1,6 @@
 /**
- * The narrow interface between the engine-free room logic (`room/`) and a media engine (werift now,
- * mediasoup later). An engine knows connections and RTP; it knows nothing of signaling, rooms or
+ * The narrow interface between the engine-free room logic (`room/`) and a media engine (werift or
+ * mediasoup). An engine knows connections and RTP; it knows nothing of signaling, rooms or
  * who should receive whom.
  *
  * - ProducerConnection: a client's publishing connection. The client offers, the engine answers.

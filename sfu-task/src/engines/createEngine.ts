@@ -1,6 +1,5 @@
 /** The media engine named by SFU_ENGINE. */
-import type { EngineName } from '../config.ts';
-import { ConfigError } from '../errors.ts';
+import { DEFAULT_MEDIASOUP_RTC_PORT, type EngineName, type MediasoupConfig } from '../config.ts';
 import type { MediaEngine } from './MediaEngine.ts';
 import { WeriftEngine } from './werift/WeriftEngine.ts';
 
@@ -9,11 +8,35 @@ export interface EngineNetwork {
   portRange: [number, number] | undefined;
 }
 
-export function createEngine(name: EngineName, network: EngineNetwork): MediaEngine {
+export interface EngineHooks {
+  /** The engine cannot go on (a mediasoup worker died): the process should exit. */
+  onFatal?: (error: Error) => void;
+  warn?: (message: string, extra: Record<string, unknown>) => void;
+}
+
+/**
+ * Starts the engine. mediasoup is loaded only when chosen, after MEDIASOUP_WORKER_BIN is in the
+ * environment (mediasoup reads it once, when loaded); without a worker binary this rejects with a
+ * ConfigError of one line.
+ */
+export async function createEngine(name: EngineName, network: EngineNetwork, mediasoupConfig?: MediasoupConfig, hooks: EngineHooks = {}): Promise<MediaEngine> {
   switch (name) {
     case 'werift':
       return new WeriftEngine({ announcedIp: network.announcedIp, ...(network.portRange && { portRange: network.portRange }) });
-    case 'mediasoup':
-      throw new ConfigError('SFU_ENGINE=mediasoup: the mediasoup engine is not available in this build (use SFU_ENGINE=werift)');
+    case 'mediasoup': {
+      const { checkWorkerBin, workerBinPath } = await import('./mediasoup/workerBin.ts');
+      const config = mediasoupConfig ?? { workerBin: undefined, rtcPort: DEFAULT_MEDIASOUP_RTC_PORT, workers: 1 };
+      const bin = workerBinPath(config.workerBin);
+      await checkWorkerBin(bin);
+      if (config.workerBin) process.env.MEDIASOUP_WORKER_BIN = config.workerBin;
+      const { MediasoupEngine } = await import('./mediasoup/MediasoupEngine.ts');
+      return MediasoupEngine.start({
+        announcedIp: network.announcedIp,
+        rtcPort: config.rtcPort,
+        workers: config.workers,
+        ...(hooks.onFatal && { onWorkerDied: hooks.onFatal }),
+        ...(hooks.warn && { warn: hooks.warn }),
+      });
+    }
   }
 }

@@ -1,5 +1,13 @@
 /** The rooms HTTP API as the client uses it. */
-import type { CreateRoomResponse, RoomAccessResponse, RoomStateResponse } from '../../../protocol/index.ts';
+import type {
+  CreateRoomResponse,
+  CreateTicketResponse,
+  RedeemTicketResponse,
+  RoomAccessPolicy,
+  RoomAccessResponse,
+  RoomStateResponse,
+  UpdateRoomResponse,
+} from '../../../protocol/index.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -52,5 +60,28 @@ export class RoomsApi {
 
   roomState(roomId: string, token: string): Promise<RoomStateResponse> {
     return request(`${this.apiUrl}/rooms/${encodeURIComponent(roomId)}`, { headers: { authorization: `Bearer ${token}` } });
+  }
+
+  /** Who may join: the room's creator switches between open and ticket-only. */
+  setAccess(roomId: string, token: string, access: RoomAccessPolicy): Promise<UpdateRoomResponse> {
+    return request(`${this.apiUrl}/rooms/${encodeURIComponent(roomId)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ access }),
+    });
+  }
+
+  /** A share link to the room, for anyone holding it, valid `validSeconds`. */
+  createTicket(roomId: string, token: string, validSeconds: number): Promise<CreateTicketResponse> {
+    return request(`${this.apiUrl}/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ roomId, validSeconds }),
+    });
+  }
+
+  /** Uses a ticket: a participant token for its room. */
+  redeemTicket(ticketId: string): Promise<RedeemTicketResponse> {
+    return request(`${this.apiUrl}/tickets/${encodeURIComponent(ticketId)}/redeem`, { method: 'POST' });
   }
 }

@@ -2,8 +2,17 @@
  * One person's call: the join flow, signaling, local media, the producer connection and one consumer
  * connection per remote participant, and the state the UI renders (a store for useSyncExternalStore).
  */
-import type { EventFrame, HandshakeData, IdentifiedFrame, ParticipantFeatures, ServerFrame } from '../../../protocol/index.ts';
+import type {
+  EventFrame,
+  HandshakeData,
+  IdentifiedFrame,
+  ParticipantFeatures,
+  RoomAccessPolicy,
+  RoomAccessResponse,
+  ServerFrame,
+} from '../../../protocol/index.ts';
 import { type JoinProgress, joinRoom } from '../api/joinRoom.ts';
+import { ticketAccess } from '../api/ticketAccess.ts';
 import { ApiError, RoomsApi, UnreachableError } from '../api/roomsApi.ts';
 import type { ClientConfig } from '../config.ts';
 import { ConsumerLink } from '../media/ConsumerLink.ts';
@@ -41,7 +50,16 @@ export interface CallState {
   participants: RemoteParticipant[];
   chat: ChatLine[];
   closedReason: string | undefined;
+  /** Who may join: anyone with the URL, or ticket holders only. */
+  access: RoomAccessPolicy;
+  /** This participant's claim bound the room to its URL: it may change `access`. */
+  creator: boolean;
+  /** The room's URL path (known after joining; from the ticket when joining by one). */
+  urlPath: string | undefined;
 }
+
+/** Where the call comes from: the room's URL, or a share ticket. */
+export type JoinSource = { kind: 'path'; urlPath: string } | { kind: 'ticket'; ticketId: string };
 
 const initial: CallState = {
   phase: 'joining',
@@ -56,6 +74,9 @@ const initial: CallState = {
   participants: [],
   chat: [],
   closedReason: undefined,
+  access: 'open',
+  creator: false,
+  urlPath: undefined,
 };
 
 export class CallSession {
@@ -73,12 +94,16 @@ export class CallSession {
   private selfId = '';
   private disposed = false;
 
+  private urlPath: string;
+  private token = '';
+
   constructor(
     private readonly config: ClientConfig,
-    private readonly urlPath: string,
+    private readonly source: JoinSource,
     private readonly displayName: string,
   ) {
     this.api = new RoomsApi(config.apiUrl);
+    this.urlPath = source.kind === 'path' ? source.urlPath : '';
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -91,16 +116,23 @@ export class CallSession {
   /** Joins: finds, claims or starts the room, then connects media and signaling. */
   async start(): Promise<void> {
     this.set({ ...initial, phase: 'joining' });
-    let access;
+    let access: RoomAccessResponse;
     try {
-      access = await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) });
+      if (this.source.kind === 'ticket') {
+        const redeemed = await ticketAccess(this.api, this.source.ticketId);
+        this.urlPath = redeemed.urlPath;
+        access = redeemed;
+      } else {
+        access = await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) });
+      }
     } catch (error) {
       return this.fail(error);
     }
     if (this.disposed) return;
     this.roomId = access.roomId;
     this.selfId = access.peerId;
-    this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId });
+    this.token = access.token;
+    this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
 
     // camera and microphone open while signaling connects and identifies
     this.mediaReady = openLocalMedia().then((media) => {
@@ -128,7 +160,11 @@ export class CallSession {
     });
     signaling.on('unauthorized', () => {
       // the token expired: a fresh one for the same room (a new peer id: we rejoin as new)
-      void this.api.getRoomId(this.urlPath).then((fresh) => fresh.roomId === this.roomId && signaling.setToken(fresh.token), () => undefined);
+      void this.api.getRoomId(this.urlPath).then((fresh) => {
+        if (fresh.roomId !== this.roomId) return;
+        this.token = fresh.token;
+        signaling.setToken(fresh.token);
+      }, () => undefined);
     });
     signaling.connect();
     // closing the tab is leaving: say so, so the others do not wait for a reconnect
@@ -152,8 +188,9 @@ export class CallSession {
       this.set({ participants: [] });
     }
     // the room's state (names, mute states) arrives while media starts
-    void this.api.roomState(this.roomId, this.tokenless()).then((state) => {
+    void this.api.roomState(this.roomId, this.token).then((state) => {
       this.version = Math.max(this.version, state.version);
+      this.set({ access: state.access });
       for (const p of state.participants) if (p.id !== this.selfId) this.upsert(p.id, p.displayName, p.features);
     }, () => undefined);
     this.set({ phase: 'in-call' });
@@ -171,9 +208,24 @@ export class CallSession {
     }
   }
 
-  // the room state endpoint needs the token; the signaling client holds it
-  private tokenless(): string {
-    return (this.signaling as unknown as { token: string }).token;
+  /** The creator switches the room between open to anyone with its URL and ticket holders only. */
+  async setAccess(access: RoomAccessPolicy): Promise<void> {
+    try {
+      const updated = await this.api.setAccess(this.roomId, this.token, access);
+      this.set({ access: updated.access });
+    } catch (error) {
+      this.set({ notice: `Could not change who may join: ${(error as Error).message}` });
+    }
+  }
+
+  /**
+   * The link to share: the room's URL for an open room, a fresh share ticket (valid a day) for a
+   * ticket-only one.
+   */
+  async shareLink(): Promise<string> {
+    if (this.state.access !== 'ticket') return `${location.origin}/${encodeURIComponent(this.urlPath)}`;
+    const ticket = await this.api.createTicket(this.roomId, this.token, 86_400);
+    return ticket.url;
   }
 
   private async onFrame(frame: ServerFrame): Promise<void> {
@@ -352,6 +404,11 @@ export class CallSession {
     }
   }
 
+  /** Shows a notice (a failed action the UI started). */
+  notify(notice: string): void {
+    this.set({ notice });
+  }
+
   dismissNotice(): void {
     this.set({ notice: undefined });
   }
@@ -383,12 +440,17 @@ export class CallSession {
   }
 
   private fail(error: unknown): void {
+    const ticket = this.source.kind === 'ticket';
     const message =
       error instanceof UnreachableError
         ? 'The server cannot be reached. Check your connection and try again.'
-        : error instanceof ApiError
-          ? `The server refused: ${error.message}`
-          : (error as Error).message;
+        : error instanceof ApiError && ticket && (error.status === 404 || error.status === 400)
+          ? 'This invitation link is not valid. Ask for a new one.'
+          : error instanceof ApiError && ((ticket && error.status === 410) || error.status === 403)
+            ? `${error.message}.`.replace(/\.\.$/, '.')
+            : error instanceof ApiError
+              ? `The server refused: ${error.message}`
+              : (error as Error).message;
     this.set({ phase: 'error', error: message });
   }
 

@@ -3,13 +3,13 @@
  * connection alive, and on a drop reconnects with backoff and identifies again (the same peer id,
  * so the server swaps the connection and nobody sees the participant leave).
  */
-import type { IdentifyData, ServerFrame } from '../../../protocol/index.ts';
+import type { EndpointIdentifyData, EndpointServerFrame, IdentifyData, ServerFrame } from '../../../protocol/index.ts';
 import { Emitter } from '../emitter.ts';
 
 export type SignalingState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-type Events = {
-  frame: [ServerFrame];
+type Events<F> = {
+  frame: [F];
   state: [SignalingState];
   /** The token was refused (401): the caller needs a fresh one. */
   unauthorized: [];
@@ -17,7 +17,8 @@ type Events = {
 
 const KEEPALIVE_MS = 5 * 60_000;
 
-export class SignalingClient extends Emitter<Events> {
+/** `F`: the frames this kind of peer gets (a room peer's, or a user endpoint's). */
+export class SignalingClient<F extends ServerFrame | EndpointServerFrame = ServerFrame> extends Emitter<Events<F>> {
   private socket: WebSocket | undefined;
   private state: SignalingState = 'connecting';
   private attempt = 0;
@@ -28,7 +29,8 @@ export class SignalingClient extends Emitter<Events> {
   constructor(
     private readonly wsUrl: string,
     private token: string,
-    private readonly identity: IdentifyData,
+    /** A room peer's identity, or a user endpoint's. */
+    private readonly identity: IdentifyData | EndpointIdentifyData,
   ) {
     super();
   }
@@ -39,7 +41,9 @@ export class SignalingClient extends Emitter<Events> {
 
   connect(): void {
     this.closedByUs = false;
-    const socket = new WebSocket(`${this.wsUrl}?token=${encodeURIComponent(this.token)}`);
+    const url = new URL(this.wsUrl);
+    url.searchParams.set('token', this.token);
+    const socket = new WebSocket(url.toString());
     this.socket = socket;
     let opened = false;
     socket.onopen = () => {
@@ -48,9 +52,9 @@ export class SignalingClient extends Emitter<Events> {
       socket.send(JSON.stringify({ action: 'identify', data: this.identity }));
     };
     socket.onmessage = (msg) => {
-      let frame: ServerFrame;
+      let frame: F;
       try {
-        frame = JSON.parse(String(msg.data)) as ServerFrame;
+        frame = JSON.parse(String(msg.data)) as F;
       } catch {
         return;
       }

@@ -1,11 +1,19 @@
-/** Routes: `/` is the landing page, `/<room-name>` is the call. */
+/** Routes: `/` is the landing page, `/<room-name>` is the call, `/t/<ticketId>` joins by a share ticket. */
 import { useEffect, useState } from 'react';
 import { URL_PATH_PATTERN } from '../../../protocol/urlPath.ts';
 import { type ClientConfig, clientConfig } from '../config.ts';
+import { signedInUser } from '../user/userToken.ts';
 import { CallPage } from './CallPage.tsx';
+import { IncomingEvents } from './IncomingEvents.tsx';
 import { Landing } from './Landing.tsx';
 
 export function App() {
+  // read once, before anything else uses the URL (the token leaves the address bar)
+  const [user] = useState(() => signedInUser());
+  return <Page user={user} />;
+}
+
+function Page({ user }: { user: ReturnType<typeof signedInUser> }) {
   const [path, setPath] = useState(() => decodeURIComponent(location.pathname.replace(/^\/+|\/+$/g, '')));
   const [config, setConfig] = useState<ClientConfig | undefined>();
   const [configError, setConfigError] = useState<string | undefined>();
@@ -34,7 +42,20 @@ export function App() {
       </main>
     );
   }
-  if (path === '') return <Landing onGo={go} />;
+  // a signed-in user's endpoint: pushed events (someone calling) show on every page
+  const incoming = user && config ? <IncomingEvents config={config} user={user} onJoin={go} /> : null;
+  const withIncoming = (content: React.ReactNode) => (
+    <>
+      {incoming}
+      {content}
+    </>
+  );
+  if (path === '') return withIncoming(<Landing onGo={go} />);
+  const ticket = /^t\/([A-Za-z0-9_-]+)$/.exec(path);
+  if (ticket?.[1]) {
+    if (!config) return <main className="center" aria-busy="true">Loading…</main>;
+    return withIncoming(<CallPage key={path} config={config} source={{ kind: 'ticket', ticketId: ticket[1] }} onHome={() => go('')} />);
+  }
   if (!URL_PATH_PATTERN.test(path)) {
     return (
       <main className="center">
@@ -45,5 +66,5 @@ export function App() {
     );
   }
   if (!config) return <main className="center" aria-busy="true">Loading…</main>;
-  return <CallPage key={path} config={config} room={path} onHome={() => go('')} />;
+  return withIncoming(<CallPage key={path} config={config} source={{ kind: 'path', urlPath: path }} onHome={() => go('')} />);
 }

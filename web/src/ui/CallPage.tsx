@@ -1,12 +1,13 @@
 /** `/<room-name>`: the join flow with its progress, the call, and what happens when things end. */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { CallSession } from '../call/CallSession.ts';
+import { CallSession, type JoinSource } from '../call/CallSession.ts';
 import type { ClientConfig } from '../config.ts';
 import { CallView } from './CallView.tsx';
 import { loadDisplayName, saveDisplayName } from './displayName.ts';
 import { JoinProgressView } from './JoinProgressView.tsx';
 
-export function CallPage({ config, room, onHome }: { config: ClientConfig; room: string; onHome: () => void }) {
+export function CallPage({ config, source, onHome }: { config: ClientConfig; source: JoinSource; onHome: () => void }) {
+  const room = source.kind === 'path' ? source.urlPath : 'a room you were invited to';
   const [name, setName] = useState(loadDisplayName);
   const [confirmed, setConfirmed] = useState(() => loadDisplayName() !== '' || new URLSearchParams(location.search).has('skipName'));
   const [attempt, setAttempt] = useState(0);
@@ -31,12 +32,13 @@ export function CallPage({ config, room, onHome }: { config: ClientConfig; room:
       </main>
     );
   }
-  return <Call key={attempt} config={config} room={room} name={name} onHome={onHome} onRetry={() => setAttempt((n) => n + 1)} />;
+  return <Call key={attempt} config={config} source={source} name={name} onHome={onHome} onRetry={() => setAttempt((n) => n + 1)} />;
 }
 
-function Call({ config, room, name, onHome, onRetry }: { config: ClientConfig; room: string; name: string; onHome: () => void; onRetry: () => void }) {
-  const [session] = useState(() => new CallSession(config, room, name));
+function Call({ config, source, name, onHome, onRetry }: { config: ClientConfig; source: JoinSource; name: string; onHome: () => void; onRetry: () => void }) {
+  const [session] = useState(() => new CallSession(config, source, name));
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
+  const room = state.urlPath ?? (source.kind === 'path' ? source.urlPath : 'invitation');
 
   useEffect(() => {
     void session.start();

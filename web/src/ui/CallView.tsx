@@ -7,6 +7,7 @@ import { VideoTile } from './VideoTile.tsx';
 
 export function CallView({ room, session, state }: { room: string; session: CallSession; state: CallState }) {
   const [copied, setCopied] = useState(false);
+  const [shared, setShared] = useState<string | undefined>();
   const [chatOpen, setChatOpen] = useState(true);
 
   useEffect(() => {
@@ -21,13 +22,23 @@ export function CallView({ room, session, state }: { room: string; session: Call
     return () => removeEventListener('keydown', onKey);
   }, [session]);
 
+  // an open room's URL, or a fresh share ticket for a ticket-only room; shown too, for copying by hand
   const copy = async () => {
+    let link: string;
     try {
-      await navigator.clipboard.writeText(location.href);
+      link = await session.shareLink();
+    } catch (error) {
+      setShared(undefined);
+      session.notify(`Could not make an invitation link: ${(error as Error).message}`);
+      return;
+    }
+    setShared(link);
+    try {
+      await navigator.clipboard.writeText(link);
       setCopied(true);
       setTimeout(() => setCopied(false), 2000);
     } catch {
-      window.prompt('Copy this link', location.href);
+      // no clipboard permission: the link stays on screen to copy by hand
     }
   };
 
@@ -46,12 +57,22 @@ export function CallView({ room, session, state }: { room: string; session: Call
       <header>
         <h1>{room}</h1>
         <span className="count">{state.participants.length + 1} in the call</span>
+        {state.access === 'ticket' && <span className="badge" data-testid="ticket-only">Invitation only</span>}
         {state.phase === 'reconnecting' && (
           <span className="banner warn" role="status" data-testid="reconnecting">
             Reconnecting…
           </span>
         )}
       </header>
+      {shared && (
+        <p className="banner" role="status">
+          <label>
+            {state.access === 'ticket' ? 'Invitation link (valid 24 hours)' : 'Room link'}{' '}
+            <input readOnly value={shared} aria-label="Link to share" data-testid="share-link" onFocus={(e) => e.currentTarget.select()} />
+          </label>
+          <button onClick={() => setShared(undefined)} aria-label="Hide the link">×</button>
+        </p>
+      )}
       {state.notice && (
         <p className="banner" role="alert" data-testid="notice">
           {state.notice} <button onClick={() => session.dismissNotice()} aria-label="Dismiss">×</button>
@@ -76,9 +97,18 @@ export function CallView({ room, session, state }: { room: string; session: Call
         <button onClick={() => setChatOpen((o) => !o)} aria-expanded={chatOpen} aria-label={chatOpen ? 'Hide chat' : 'Show chat'}>
           Chat
         </button>
-        <button onClick={() => void copy()} aria-label="Copy the room link">
+        <button onClick={() => void copy()} aria-label={state.access === 'ticket' ? 'Copy an invitation link' : 'Copy the room link'}>
           {copied ? 'Copied!' : 'Copy link'}
         </button>
+        {state.creator && (
+          <button
+            onClick={() => void session.setAccess(state.access === 'ticket' ? 'open' : 'ticket')}
+            aria-pressed={state.access === 'ticket'}
+            aria-label={state.access === 'ticket' ? 'Let anyone with the room URL join' : 'Admit only people with an invitation link'}
+          >
+            {state.access === 'ticket' ? 'Open room' : 'Invite only'}
+          </button>
+        )}
         <DevicePicker kind="audioinput" onChoose={(id) => void session.useDevice('audio', id)} />
         <DevicePicker kind="videoinput" onChoose={(id) => void session.useDevice('video', id)} />
         <button className="danger" onClick={() => session.leave()} aria-label="Leave the call">

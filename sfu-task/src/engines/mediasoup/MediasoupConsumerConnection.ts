@@ -1,0 +1,122 @@
+/**
+ * One client's receiving connection for one remote participant on mediasoup: a Consumer per
+ * published track (created paused), an offer built from the consumers' RTP parameters, the client's
+ * answer -> DTLS connect. Consumers are resumed once DTLS is connected (and after each later
+ * answer), with a keyframe request for video. PLI/FIR from the client are relayed upstream by the
+ * worker itself, so this connection never emits `keyframerequest`.
+ */
+import type { types } from 'mediasoup';
+import { ClientInputError } from '../../errors.ts';
+import type { ConsumerConnection, ConsumerConnectionEvents, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
+import { MediasoupConnection } from './MediasoupConnection.ts';
+import { MediasoupPublishedTrack } from './MediasoupPublishedTrack.ts';
+import { readConsumerAnswer } from './sdp/consumerAnswer.ts';
+import { type ConsumerSection, writeConsumerOffer } from './sdp/consumerOffer.ts';
+import type { WorkerSlot } from './WorkerSlot.ts';
+
+export interface ConsumerContext {
+  /** The receiving client's capabilities (from its publish offer), in the router's terms. */
+  rtpCapabilities(): types.RtpCapabilities;
+  /** The id of the track's producer on the given slot's router (piped there if needed). */
+  producerOn(track: MediasoupPublishedTrack, slot: WorkerSlot): Promise<string>;
+  /** Something the room should know but the client need not (a track this client cannot decode). */
+  warn(message: string, extra: Record<string, unknown>): void;
+}
+
+interface Sending {
+  track: MediasoupPublishedTrack;
+  consumer: types.Consumer;
+  section: ConsumerSection;
+}
+
+export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerConnectionEvents> implements ConsumerConnection {
+  readonly remotePeerId: string;
+  private readonly sendings: Sending[] = [];
+  /** Mids of the offer waiting for its answer, undefined when none is. */
+  private pendingMids: string[] | undefined;
+
+  constructor(
+    peerId: string,
+    remotePeerId: string,
+    slot: WorkerSlot,
+    private readonly context: ConsumerContext,
+  ) {
+    super(peerId, slot);
+    this.remotePeerId = remotePeerId;
+  }
+
+  /** Consumers of this connection (for stats and tests). */
+  get consumers(): readonly types.Consumer[] {
+    return this.sendings.map((s) => s.consumer);
+  }
+
+  async createOffer(tracks: readonly PublishedTrack[]): Promise<SessionDescription> {
+    if (this.closed) throw new Error('consumer connection is closed');
+    const transport = await this.ensureTransport();
+    for (const track of tracks) {
+      if (this.sendings.some((s) => s.track.id === track.id)) continue;
+      if (!(track instanceof MediasoupPublishedTrack)) throw new Error(`track ${track.id} does not belong to the mediasoup engine`);
+      if (track.closed) continue;
+      await this.consume(transport, track);
+    }
+    const sections = this.sendings.map((s) => s.section);
+    this.pendingMids = sections.map((s) => s.mid);
+    return { type: 'offer', sdp: writeConsumerOffer(sections, this.describe(transport), { sessionId: this.sessionId, version: ++this.sdpVersion }) };
+  }
+
+  async handleAnswer(answer: SessionDescription): Promise<void> {
+    if (this.closed) throw new ClientInputError('consumer connection is closed', 409);
+    if (answer.type !== 'answer') throw new ClientInputError('consumer description must be an answer (the SFU offers, the client answers)');
+    if (!this.pendingMids || !this.transport) throw new ClientInputError('no consumer offer is waiting for an answer', 409);
+    const parsed = readConsumerAnswer(answer.sdp, this.pendingMids);
+    this.pendingMids = undefined;
+    for (const mid of parsed.rejectedMids) {
+      const sending = this.sendings.find((s) => s.section.mid === mid);
+      if (sending && !sending.section.closed) {
+        sending.section.closed = true;
+        sending.consumer.close();
+      }
+    }
+    if (parsed.dtlsParameters) await this.connect(this.transport, parsed.dtlsParameters);
+    if (this.transport.dtlsState === 'connected') this.resumeAll();
+  }
+
+  protected override onConnected(): void {
+    if (!this.pendingMids) this.resumeAll();
+  }
+
+  protected onClose(): void {
+    for (const { consumer } of this.sendings) if (!consumer.closed) consumer.close();
+  }
+
+  private async consume(transport: types.WebRtcTransport, track: MediasoupPublishedTrack): Promise<void> {
+    const rtpCapabilities = this.context.rtpCapabilities();
+    const producerId = await this.context.producerOn(track, this.slot);
+    if (!this.slot.router.canConsume({ producerId, rtpCapabilities })) {
+      this.context.warn('the receiving client cannot decode a track: not sent', { peerId: this.peerId, remotePeerId: this.remotePeerId, track: track.id });
+      return;
+    }
+    const mid = String(this.sendings.length);
+    const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true, mid, appData: { track: track.id } });
+    track.addConsumer(consumer);
+    const section: ConsumerSection = {
+      mid,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      streamId: this.remotePeerId,
+      trackId: track.trackId ?? track.id,
+    };
+    consumer.observer.once('close', () => (section.closed = true));
+    this.sendings.push({ track, consumer, section });
+  }
+
+  private resumeAll(): void {
+    for (const { consumer, section } of this.sendings) {
+      if (section.closed || consumer.closed || !consumer.paused) continue;
+      consumer
+        .resume()
+        .then(() => (consumer.kind === 'video' ? consumer.requestKeyFrame() : undefined))
+        .catch(() => undefined);
+    }
+  }
+}

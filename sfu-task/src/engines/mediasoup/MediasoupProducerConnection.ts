@@ -1,0 +1,69 @@
+/**
+ * A client's publishing connection on mediasoup: the client offers, the SDP bridge turns each
+ * sending section into a Producer on the room router and answers (ICE-lite, passive, recvonly, the
+ * accepted codec only, rejected sections with port 0). The client's RTP capabilities, read from this
+ * offer, are what its consumers are built for.
+ */
+import type { types } from 'mediasoup';
+import { ClientInputError } from '../../errors.ts';
+import type { ConnectionEvents, ProducerConnection, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
+import { MediasoupConnection } from './MediasoupConnection.ts';
+import { MediasoupPublishedTrack } from './MediasoupPublishedTrack.ts';
+import { writePublishAnswer } from './sdp/publishAnswer.ts';
+import { readPublishOffer } from './sdp/publishOffer.ts';
+import { rtpCapabilitiesFromSdp } from './sdp/remoteCapabilities.ts';
+import type { WorkerSlot } from './WorkerSlot.ts';
+
+export class MediasoupProducerConnection extends MediasoupConnection<ConnectionEvents> implements ProducerConnection {
+  private readonly published = new Map<string, MediasoupPublishedTrack>();
+  private negotiating = false;
+  /** The client's receive capabilities in the router's terms (from its latest offer). */
+  rtpCapabilities: types.RtpCapabilities | undefined;
+
+  constructor(peerId: string, slot: WorkerSlot) {
+    super(peerId, slot);
+  }
+
+  get tracks(): readonly MediasoupPublishedTrack[] {
+    return [...this.published.values()];
+  }
+
+  async handleOffer(offer: SessionDescription): Promise<SessionDescription> {
+    if (this.closed) throw new ClientInputError('producer connection is closed', 409);
+    if (offer.type !== 'offer') throw new ClientInputError('producer description must be an offer (the client offers, the SFU answers)');
+    if (this.negotiating) throw new ClientInputError('producer offer while a negotiation is in progress', 409);
+    this.negotiating = true;
+    try {
+      const routerCaps = this.slot.router.rtpCapabilities;
+      const parsed = readPublishOffer(offer.sdp, routerCaps);
+      const transport = await this.ensureTransport();
+      await this.connect(transport, parsed.dtlsParameters);
+      for (const section of parsed.sections) {
+        if (section.action !== 'produce' || this.published.has(section.mid)) continue;
+        let producer: types.Producer;
+        try {
+          producer = await transport.produce({ kind: section.kind, rtpParameters: section.rtpParameters, appData: { mid: section.mid } });
+        } catch (error) {
+          if (error instanceof TypeError || (error as Error).name === 'UnsupportedError') {
+            throw new ClientInputError(`offer section ${section.mid} rejected by mediasoup: ${(error as Error).message}`);
+          }
+          throw error;
+        }
+        this.published.set(section.mid, new MediasoupPublishedTrack(this.peerId, `${this.peerId}:${section.mid}`, producer, section.trackId));
+      }
+      this.rtpCapabilities = rtpCapabilitiesFromSdp(parsed.session, routerCaps);
+      const sdp = writePublishAnswer(parsed, this.describe(transport), { sessionId: this.sessionId, version: ++this.sdpVersion });
+      return { type: 'answer', sdp };
+    } finally {
+      this.negotiating = false;
+    }
+  }
+
+  requestKeyframe(track: PublishedTrack): void {
+    for (const published of this.published.values()) if (published.id === track.id) published.requestKeyframe();
+  }
+
+  protected onClose(): void {
+    for (const track of this.published.values()) track.close();
+  }
+}

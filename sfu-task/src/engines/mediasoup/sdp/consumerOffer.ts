@@ -1,0 +1,66 @@
+/**
+ * The SFU's offer to a receiving client, built from its consumers' RTP parameters: one `sendonly`
+ * section per consumer with its codec (and RTX), header extensions, SSRC and RTX SSRC
+ * (`ssrc-group:FID`), the publisher's cname, and an msid that groups a participant's tracks in one
+ * stream. Sections stay in place across renegotiations; a closed consumer's section gets port 0.
+ */
+import type { types } from 'mediasoup';
+import { codecAttributes } from './codecLines.ts';
+import { type MediaSection, writeSdp } from './parseSdp.ts';
+import type { AnswerIdentity } from './publishAnswer.ts';
+import { rejectedSection, sessionHeader, type TransportDescription, transportAttributes } from './transportSdp.ts';
+
+export interface ConsumerSection {
+  mid: string;
+  kind: types.MediaKind;
+  /** The consumer's RTP parameters (mediasoup's consumer.rtpParameters). */
+  rtpParameters: types.RtpParameters;
+  /** msid: the publishing participant's stream and this track. */
+  streamId: string;
+  trackId: string;
+  /** Closed: the section stays, rejected (port 0). */
+  closed?: boolean;
+}
+
+const PROTOCOL = 'UDP/TLS/RTP/SAVPF';
+
+/** msid ids are tokens (RFC 8830): anything else becomes "-". */
+export function msidToken(id: string): string {
+  return id.replace(/[^A-Za-z0-9!#$%&'*+\-.^_`{|}~]/g, '-').slice(0, 64) || '-';
+}
+
+export function writeConsumerOffer(sections: ConsumerSection[], transport: TransportDescription, identity: AnswerIdentity): string {
+  const live = sections.filter((s) => !s.closed).map((s) => s.mid);
+  const session = sessionHeader(identity.sessionId, identity.version, live, true);
+  for (const section of sections) {
+    const { rtpParameters } = section;
+    if (section.closed) {
+      session.media.push(rejectedSection({ type: section.kind, protocol: PROTOCOL, payloads: String(rtpParameters.codecs[0]?.payloadType ?? 0) }, section.mid));
+      continue;
+    }
+    const streamId = msidToken(section.streamId);
+    const trackId = msidToken(section.trackId);
+    const encoding = rtpParameters.encodings?.[0];
+    const cname = rtpParameters.rtcp?.cname ?? streamId;
+    const ssrcs: NonNullable<MediaSection['ssrcs']> = [];
+    const ssrcGroups: NonNullable<MediaSection['ssrcGroups']> = [];
+    for (const ssrc of [encoding?.ssrc, encoding?.rtx?.ssrc]) {
+      if (ssrc === undefined) continue;
+      ssrcs.push({ id: ssrc, attribute: 'cname', value: cname }, { id: ssrc, attribute: 'msid', value: `${streamId} ${trackId}` });
+    }
+    if (encoding?.ssrc !== undefined && encoding.rtx?.ssrc !== undefined) ssrcGroups.push({ semantics: 'FID', ssrcs: `${encoding.ssrc} ${encoding.rtx.ssrc}` });
+    session.media.push({
+      type: section.kind,
+      protocol: PROTOCOL,
+      ...transportAttributes(transport, 'actpass'),
+      mid: section.mid,
+      direction: 'sendonly',
+      ...codecAttributes(rtpParameters.codecs, rtpParameters.headerExtensions),
+      ...(rtpParameters.rtcp?.reducedSize !== false && { rtcpRsize: 'rtcp-rsize' }),
+      msid: [{ id: streamId, appdata: trackId }],
+      ssrcs,
+      ...(ssrcGroups.length > 0 && { ssrcGroups }),
+    } as MediaSection);
+  }
+  return writeSdp(session);
+}

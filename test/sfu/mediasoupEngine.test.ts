@@ -1,0 +1,346 @@
+/**
+ * The mediasoup engine without a worker: its connections on a stand-in slot (fakeMediasoup.ts:
+ * mediasoup's own ortc computes the RTP parameters) with real Chromium SDP, and the start-up check
+ * that refuses to run without a worker binary. Media itself needs a worker (see README).
+ */
+import * as sdpTransform from 'sdp-transform';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../sfu-task/src/engines/createEngine.ts';
+import type { ConnectionState } from '../../sfu-task/src/engines/MediaEngine.ts';
+import { MediasoupConsumerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupConsumerConnection.ts';
+import { MediasoupEngine } from '../../sfu-task/src/engines/mediasoup/MediasoupEngine.ts';
+import { MediasoupProducerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupProducerConnection.ts';
+import { connectionState } from '../../sfu-task/src/engines/mediasoup/transportState.ts';
+import { checkWorkerBin, defaultWorkerBin, workerBinPath } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
+import { type WorkerSlot, WorkerSlotError } from '../../sfu-task/src/engines/mediasoup/WorkerSlot.ts';
+import { ClientInputError, ConfigError } from '../../sfu-task/src/errors.ts';
+import { fixture } from '../fixtures/sdp/bridgeFixtures.ts';
+import { availableEngines } from './availableEngines.ts';
+import { type FakeConsumer, type FakeRouter, type FakeWorker, fakeSlot } from './fakeMediasoup.ts';
+
+async function rejection(promise: Promise<unknown>): Promise<ClientInputError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ClientInputError);
+    return error as ClientInputError;
+  }
+  throw new Error('expected a ClientInputError');
+}
+
+function room() {
+  const { slot, router } = fakeSlot();
+  const warnings: string[] = [];
+  const producers = new Map<string, MediasoupProducerConnection>();
+  const publish = async (peerId: string, sdp: string) => {
+    const connection = producers.get(peerId) ?? new MediasoupProducerConnection(peerId, slot);
+    producers.set(peerId, connection);
+    const answer = await connection.handleOffer({ type: 'offer', sdp });
+    return { connection, answer };
+  };
+  const consumer = (peerId: string, remotePeerId: string, target: WorkerSlot = slot) =>
+    new MediasoupConsumerConnection(peerId, remotePeerId, target, {
+      rtpCapabilities: () => producers.get(peerId)?.rtpCapabilities ?? router.rtpCapabilities,
+      producerOn: async (track) => track.producer.id,
+      warn: (message) => warnings.push(message),
+    });
+  return { slot, router, publish, consumer, warnings };
+}
+
+const transportOf = (router: FakeRouter, index: number) => router.transports[index]!;
+
+describe('mediasoup producer connection', () => {
+  it('produces each sending section, connects DTLS as the client\'s server, answers with the transport', async () => {
+    const { router, publish } = room();
+    const { connection, answer } = await publish('alice', fixture('publish-audio-video'));
+    expect(answer.type).toBe('answer');
+    expect(connection.tracks.map((t) => [t.id, t.kind, t.peerId])).toEqual([
+      ['alice:0', 'audio', 'alice'],
+      ['alice:1', 'video', 'alice'],
+    ]);
+    const transport = transportOf(router, 0);
+    expect(transport.connects).toHaveLength(1);
+    expect(transport.connects[0]!.role).toBe('client');
+    const parsed = sdpTransform.parse(answer.sdp);
+    expect(parsed.icelite).toBe('ice-lite');
+    expect(parsed.media.map((m) => [m.direction, m.setup, m.iceUfrag])).toEqual([
+      ['recvonly', 'passive', transport.iceParameters.usernameFragment],
+      ['recvonly', 'passive', transport.iceParameters.usernameFragment],
+    ]);
+    expect(connection.rtpCapabilities?.codecs?.some((c) => c.mimeType === 'video/VP8')).toBe(true);
+  });
+
+  it('a re-offer with a screen share adds one producer on the same transport, connects once, answers a new version', async () => {
+    const { router, publish } = room();
+    const first = await publish('alice', fixture('publish-audio-video'));
+    const second = await publish('alice', fixture('publish-screen-share'));
+    expect(router.transports).toHaveLength(1);
+    expect(transportOf(router, 0).producers).toHaveLength(3);
+    expect(transportOf(router, 0).connects).toHaveLength(1);
+    expect(second.connection.tracks.map((t) => t.id)).toEqual(['alice:0', 'alice:1', 'alice:2']);
+    const version = (sdp: string) => Number(sdpTransform.parse(sdp).origin!.sessionVersion);
+    expect(version(second.answer.sdp)).toBe(version(first.answer.sdp) + 1);
+    expect(sdpTransform.parse(second.answer.sdp).origin!.sessionId).toBe(sdpTransform.parse(first.answer.sdp).origin!.sessionId);
+  });
+
+  it('400 for garbage and for an answer, without creating a transport; 409 once closed', async () => {
+    const { router, slot } = room();
+    const connection = new MediasoupProducerConnection('alice', slot);
+    expect((await rejection(connection.handleOffer({ type: 'offer', sdp: 'garbage' }))).status).toBe(400);
+    expect((await rejection(connection.handleOffer({ type: 'answer', sdp: fixture('publish-audio-video') }))).status).toBe(400);
+    expect(router.transports).toHaveLength(0);
+    expect((await rejection(connection.addRemoteCandidate({ candidate: 'hello' }))).status).toBe(400);
+    await connection.addRemoteCandidate({ candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0' });
+    connection.close();
+    expect((await rejection(connection.handleOffer({ type: 'offer', sdp: fixture('publish-audio-video') }))).status).toBe(409);
+  });
+
+  it('reports the transport\'s states and closes with it', async () => {
+    const { router, publish } = room();
+    const { connection } = await publish('alice', fixture('publish-audio-video'));
+    const states: ConnectionState[] = [];
+    connection.on('statechange', (s) => states.push(s));
+    let closed = 0;
+    connection.on('close', () => closed++);
+    transportOf(router, 0).connectDtls();
+    expect(connection.state).toBe('connected');
+    transportOf(router, 0).close();
+    expect(states).toEqual(['connecting', 'connected', 'closed']);
+    expect(closed).toBe(1);
+    expect(connection.closed).toBe(true);
+  });
+});
+
+describe('mediasoup consumer connection', () => {
+  it('offers the publisher\'s tracks with paused consumers, connects on the answer, resumes once DTLS is up, asks video for a keyframe', async () => {
+    const { router, publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
+    await publish('bob', fixture('publish-audio-video'));
+    const link = consumer('bob', 'alice');
+    const offer = await link.createOffer(alice.tracks);
+    const parsed = sdpTransform.parse(offer.sdp);
+    expect(parsed.media.map((m) => [String(m.mid), m.type, m.direction, m.setup])).toEqual([
+      ['0', 'audio', 'sendonly', 'actpass'],
+      ['1', 'video', 'sendonly', 'actpass'],
+    ]);
+    expect(parsed.media[1]!.msid).toEqual([{ id: 'alice', appdata: expect.any(String) }]);
+    const consumers = link.consumers as unknown as FakeConsumer[];
+    expect(consumers.map((c) => c.paused)).toEqual([true, true]);
+    const ssrc = consumers[1]!.rtpParameters.encodings![0]!.ssrc;
+    expect(parsed.media[1]!.ssrcGroups).toEqual([{ semantics: 'FID', ssrcs: `${ssrc} ${consumers[1]!.rtpParameters.encodings![0]!.rtx!.ssrc}` }]);
+
+    await link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-audio-video') });
+    const transport = transportOf(router, 2);
+    expect(transport.connects).toEqual([{ role: 'client', fingerprints: [{ algorithm: 'sha-256', value: expect.stringMatching(/^[0-9A-F:]+$/) }] }]);
+    expect(consumers.map((c) => c.paused)).toEqual([true, true]); // not before DTLS is connected
+    transport.connectDtls();
+    await new Promise((r) => setImmediate(r));
+    expect(consumers.map((c) => c.paused)).toEqual([false, false]);
+    expect(consumers.map((c) => c.keyFrameRequests)).toEqual([0, 1]);
+    // the room's keyframe requests reach the publisher through a running consumer
+    alice.requestKeyframe(alice.tracks[1]!);
+    expect(consumers[1]!.keyFrameRequests).toBe(2);
+    alice.requestKeyframe(alice.tracks[0]!);
+    expect(consumers[0]!.keyFrameRequests).toBe(0);
+  });
+
+  it('renegotiates with a new track: earlier sections keep their mids and SSRCs, the new consumer resumes after the answer', async () => {
+    const { router, publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
+    await publish('bob', fixture('publish-audio-video'));
+    const link = consumer('bob', 'alice');
+    const first = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    await link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-audio-video') });
+    transportOf(router, 2).connectDtls();
+    await publish('alice', fixture('publish-screen-share'));
+    const second = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    expect(second.media.map((m) => String(m.mid))).toEqual(['0', '1', '2']);
+    expect(second.media.slice(0, 2).map((m) => m.ssrcs)).toEqual(first.media.map((m) => m.ssrcs));
+    const consumers = link.consumers as unknown as FakeConsumer[];
+    expect(consumers[2]!.paused).toBe(true);
+    await link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-screen-share') });
+    await new Promise((r) => setImmediate(r));
+    expect(consumers[2]!.paused).toBe(false);
+    expect(transportOf(router, 2).connects).toHaveLength(1);
+  });
+
+  it('409 for an answer with no offer pending, 400 for an offer or an answer that does not match', async () => {
+    const { publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
+    const link = consumer('bob', 'alice');
+    expect((await rejection(link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-audio-video') }))).status).toBe(409);
+    await link.createOffer(alice.tracks);
+    expect((await rejection(link.handleAnswer({ type: 'offer', sdp: fixture('consumer-answer-audio-video') }))).status).toBe(400);
+    expect((await rejection(link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-screen-share') }))).status).toBe(400);
+  });
+
+  it('a section the client rejects closes its consumer and stays rejected in later offers', async () => {
+    const { publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
+    const link = consumer('bob', 'alice');
+    await link.createOffer(alice.tracks);
+    await link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-audio-video').replace(/^m=video 9 /m, 'm=video 0 ') });
+    expect((link.consumers as unknown as FakeConsumer[]).map((c) => c.closed)).toEqual([false, true]);
+    const again = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    expect(again.media.map((m) => m.port)).toEqual([40000, 0]);
+  });
+
+  it('a track the receiver cannot decode is not offered (and the room is told)', async () => {
+    const { publish, consumer, warnings } = room();
+    const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
+    // bob offers H.264 only: alice's VP8 is not for him
+    const session = sdpTransform.parse(fixture('publish-audio-video'));
+    const video = session.media[1]!;
+    video.payloads = video.rtp.filter((r) => r.codec === 'H264' || r.codec === 'rtx').map((r) => r.payload).join(' ');
+    await publish('bob', sdpTransform.write(session));
+    const link = consumer('bob', 'alice');
+    const offer = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    expect(offer.media.map((m) => m.type)).toEqual(['audio']);
+    expect(warnings).toEqual(['the receiving client cannot decode a track: not sent']);
+  });
+
+  it('closing the publisher closes its consumers', async () => {
+    const { publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
+    const link = consumer('bob', 'alice');
+    await link.createOffer(alice.tracks);
+    alice.close();
+    expect((link.consumers as unknown as FakeConsumer[]).every((c) => c.closed)).toBe(true);
+  });
+});
+
+describe('mediasoup engine', () => {
+  async function startEngine(workers: number, rtcPort = 44_444) {
+    const slots: ReturnType<typeof fakeSlot>[] = [];
+    const ports: number[] = [];
+    const died: Error[] = [];
+    const warnings: string[] = [];
+    const engine = await MediasoupEngine.start(
+      { announcedIp: '127.0.0.1', rtcPort, workers, onWorkerDied: (e) => died.push(e), warn: (m) => warnings.push(m) },
+      {
+        checkWorker: async () => undefined,
+        createSlot: async ({ index, port }) => {
+          ports.push(port);
+          const fake = fakeSlot(index);
+          slots.push(fake);
+          return fake.slot;
+        },
+      },
+    );
+    return { engine, slots, ports, died, warnings };
+  }
+
+  it('one slot per worker on consecutive ports (0: any free port); a dead worker is reported', async () => {
+    const { engine, ports, slots, died } = await startEngine(3);
+    expect(engine.name).toBe('mediasoup');
+    expect(ports).toEqual([44_444, 44_445, 44_446]);
+    expect((await startEngine(2, 0)).ports).toEqual([0, 0]);
+    (slots[1]!.worker as FakeWorker).emit('died', new Error('worker crashed'));
+    expect(died.map((e) => e.message)).toEqual(['worker crashed']);
+  });
+
+  it('publishes on worker 0, spreads receivers over the workers, pipes each track once per router, builds consumers for the receiver', async () => {
+    const { engine, slots } = await startEngine(2);
+    const alice = engine.createProducerConnection('alice');
+    await alice.handleOffer({ type: 'offer', sdp: fixture('publish-audio-video') });
+    const bob = engine.createProducerConnection('bob');
+    await bob.handleOffer({ type: 'offer', sdp: fixture('publish-werift') });
+    expect(slots[0]!.router.transports).toHaveLength(2);
+    expect(slots[1]!.router.transports).toHaveLength(0);
+
+    const first = engine.createConsumerConnection('bob', 'alice'); // slot 0
+    const second = engine.createConsumerConnection('bob', 'alice'); // slot 1: piped
+    const third = engine.createConsumerConnection('alice', 'bob'); // slot 0 again
+    await first.createOffer(alice.tracks);
+    const offer = sdpTransform.parse((await second.createOffer(alice.tracks)).sdp);
+    await third.createOffer(bob.tracks);
+    expect(slots[0]!.router.pipes.map((p) => p.router)).toEqual([slots[1]!.router, slots[1]!.router]);
+    await engine.createConsumerConnection('bob', 'alice').createOffer(alice.tracks); // slot 1 again: no new pipe
+    expect(slots[0]!.router.pipes).toHaveLength(2);
+    // bob published with werift (no RTX): his consumers have none either
+    expect(offer.media[1]!.rtp.map((r) => r.codec)).toEqual(['VP8']);
+    expect(engine.connectionCount).toBe(6);
+    await engine.close();
+    expect(engine.connectionCount).toBe(0);
+    expect(slots.every((s) => (s.worker as FakeWorker).closed)).toBe(true);
+  });
+
+  it('a receiver that has not published yet gets what the router sends', async () => {
+    const { engine } = await startEngine(1);
+    const alice = engine.createProducerConnection('alice');
+    await alice.handleOffer({ type: 'offer', sdp: fixture('publish-audio-video') });
+    const offer = sdpTransform.parse((await engine.createConsumerConnection('carol', 'alice').createOffer(alice.tracks)).sdp);
+    expect(offer.media.map((m) => m.rtp.map((r) => r.codec))).toEqual([['opus'], ['VP8', 'rtx']]);
+  });
+
+  it('a worker slot that cannot start is one ConfigError line', async () => {
+    let error: unknown;
+    try {
+      await MediasoupEngine.start(
+        { announcedIp: '127.0.0.1', rtcPort: 44_444, workers: 1 },
+        {
+          checkWorker: async () => undefined,
+          createSlot: async () => {
+            throw new WorkerSlotError('worker 0 cannot listen on 127.0.0.1 port 44444 UDP/TCP (address in use)');
+          },
+        },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('SFU_ENGINE=mediasoup: worker 0 cannot listen on 127.0.0.1 port 44444 UDP/TCP (address in use)');
+  });
+});
+
+describe('mediasoup engine start-up', () => {
+  it('maps ICE and DTLS states to connection states', () => {
+    expect(connectionState('new', 'new')).toBe('new');
+    expect(connectionState('connected', 'connecting')).toBe('connecting');
+    expect(connectionState('completed', 'connected')).toBe('connected');
+    expect(connectionState('disconnected', 'connected')).toBe('disconnected');
+    expect(connectionState('completed', 'failed')).toBe('failed');
+    expect(connectionState('closed', 'connected')).toBe('closed');
+  });
+
+  it('without a worker binary it refuses to start with one ConfigError line', async () => {
+    let error: unknown;
+    try {
+      await createEngine('mediasoup', { announcedIp: '127.0.0.1', portRange: undefined }, { workerBin: '/nonexistent/mediasoup-worker', rtcPort: 44_444, workers: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/mediasoup-worker \(.*MEDIASOUP_WORKER_BIN.*\)$/);
+    await expect(checkWorkerBin('/nonexistent/mediasoup-worker')).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('uses MEDIASOUP_WORKER_BIN when set, mediasoup\'s own worker path otherwise', async () => {
+    const mediasoup = await import('mediasoup');
+    expect(workerBinPath('/opt/worker')).toBe('/opt/worker');
+    expect(workerBinPath(undefined)).toBe(defaultWorkerBin());
+    if (!process.env.MEDIASOUP_WORKER_BIN) expect(defaultWorkerBin()).toBe(mediasoup.workerBin);
+  });
+});
+
+describe('engines the e2e suites can cover', () => {
+  it('werift always; mediasoup only with a worker binary, on a command line that carries its settings', () => {
+    const saved = process.env.MEDIASOUP_WORKER_BIN;
+    try {
+      process.env.MEDIASOUP_WORKER_BIN = '/nonexistent/mediasoup-worker';
+      const without = availableEngines();
+      expect(without.engines.map((e) => e.name)).toEqual(['werift']);
+      expect(without.coverage).toBe('SFU engines covered: werift (not mediasoup: no worker binary at /nonexistent/mediasoup-worker)');
+      process.env.MEDIASOUP_WORKER_BIN = '/bin/true'; // executable: counts as found (whether it runs is the SFU's business)
+      const withWorker = availableEngines();
+      expect(withWorker.engines.map((e) => e.name)).toEqual(['werift', 'mediasoup']);
+      expect(withWorker.engines[1]!.stackEnv.SFU_TASK_COMMAND).toBe(
+        'env SFU_ENGINE=mediasoup MEDIASOUP_WORKER_BIN=/bin/true MEDIASOUP_WORKERS=1 MEDIASOUP_RTC_PORT=0 node --import tsx sfu-task/src/main.ts',
+      );
+      expect(withWorker.coverage).toBe('SFU engines covered: werift, mediasoup');
+    } finally {
+      if (saved === undefined) delete process.env.MEDIASOUP_WORKER_BIN;
+      else process.env.MEDIASOUP_WORKER_BIN = saved;
+    }
+  });
+});
