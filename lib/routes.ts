@@ -14,6 +14,8 @@ export interface RouteAccess {
   readonly managesConnections?: boolean;
   /** Mints tokens (KMS Sign with the token key in AWS). */
   readonly signsTokens?: boolean;
+  /** Seals or opens stored originals of masked user events (KMS GenerateMac with the event seal key in AWS). */
+  readonly sealsEvents?: boolean;
 }
 
 export interface HttpRoute {
@@ -135,7 +137,7 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/rtc-api/users/endpoints/sendEvent',
     name: 'SendUserEvent',
     entry: 'lambdas/http/endpointsSendEvent.ts',
-    access: { tables: ['endpoints', 'endpointEvents', 'clients'], managesConnections: true },
+    access: { tables: ['endpoints', 'endpointEvents', 'clients'], managesConnections: true, sealsEvents: true },
   },
   {
     method: 'GET',
@@ -170,7 +172,13 @@ export const wsRoutes: readonly WsRoute[] = [
     access: { tables: ['connections', 'peers', 'rooms', 'paths', 'counters', 'endpoints'], managesConnections: true, runsTasks: true },
   },
   // a user endpoint identifies too: its endpoint is bound and its pending events delivered
-  { routeKey: 'identify', name: 'WsIdentify', entry: 'lambdas/ws/identify.ts', access: { ...signaling, tables: [...signaling.tables, 'endpoints', 'endpointEvents'] } },
+  // an endpoint identifying gets its pending events (originals of masked ones unsealed)
+  {
+    routeKey: 'identify',
+    name: 'WsIdentify',
+    entry: 'lambdas/ws/identify.ts',
+    access: { ...signaling, tables: [...signaling.tables, 'endpoints', 'endpointEvents'], sealsEvents: true },
+  },
   { routeKey: 'handshake', name: 'WsHandshake', entry: 'lambdas/ws/handshake.ts', access: signaling },
   { routeKey: 'message', name: 'WsMessage', entry: 'lambdas/ws/message.ts', access: signaling },
   { routeKey: 'keepalive', name: 'WsKeepalive', entry: 'lambdas/ws/keepalive.ts', access: signaling },

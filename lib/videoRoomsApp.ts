@@ -44,7 +44,7 @@ export function createVideoRoomsApp(app: App, settings: Settings, options: Video
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...common('HTTP API, WebSocket API and their Lambda handlers'),
     settings,
-    targets: { tables: data.tables, tokenKey: tokenKey.key, sfu: sfu.taskTarget },
+    targets: { tables: data.tables, tokenKey: tokenKey.key, eventSealKey: tokenKey.eventSealKey, sfu: sfu.taskTarget },
     sfu: {
       clusterArn: sfu.cluster.clusterArn,
       taskDefinitionArn: sfu.taskDefinition.taskDefinitionArn,
@@ -65,6 +65,7 @@ export function createVideoRoomsApp(app: App, settings: Settings, options: Video
     targets: {
       tables: data.tables,
       tokenKey: tokenKey.key,
+      eventSealKey: tokenKey.eventSealKey,
       sfu: sfu.taskTarget,
       connections: { api: { apiId: Fn.importValue(webSocketApiIdExport) }, stageName: api.signaling.stage.stageName },
     },

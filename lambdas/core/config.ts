@@ -134,6 +134,8 @@ const schema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || v.trim() === '' || Buffer.from(v, 'base64').length === 32, { error: 'EVENT_SEAL_KEY must be base64 of 32 bytes' }),
+  /** In AWS: a KMS HMAC_256 key; the seal key is its MAC of a fixed label (kms:GenerateMac once per cold start). */
+  EVENT_SEAL_KMS_KEY_ID: z.string().optional(),
 });
 
 export interface LambdaConfig {
@@ -176,7 +178,7 @@ export interface LambdaConfig {
     clientReconnectGraceSeconds: number;
   };
   /** User endpoints' pushed events: the key sealing masked events' originals (undefined: none configured). */
-  events: { sealKey: Buffer | undefined };
+  events: { sealKey: Buffer | undefined; sealKmsKeyId: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -237,7 +239,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
       sfuReconnectGraceSeconds: e.SFU_RECONNECT_GRACE_SECONDS,
       clientReconnectGraceSeconds: e.CLIENT_RECONNECT_GRACE_SECONDS,
     },
-    events: { sealKey: eventSealKey(e.EVENT_SEAL_KEY, decodePem(e.TOKEN_PRIVATE_KEY)) },
+    events: {
+      sealKey: eventSealKey(e.EVENT_SEAL_KEY, decodePem(e.TOKEN_PRIVATE_KEY)),
+      sealKmsKeyId: e.EVENT_SEAL_KMS_KEY_ID?.trim() || undefined,
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Authenticator } from './auth/authenticator.ts';
@@ -12,6 +13,7 @@ import { ClientAdmin } from './auth/clientAdmin.ts';
 import { ClientRepository } from './auth/clientRepository.ts';
 import { ClientService } from './auth/clientService.ts';
 import { systemClock } from './clock.ts';
+import { sealKeyProvider } from './endpoints/sealKeyProvider.ts';
 import { config, type LambdaConfig } from './config.ts';
 import { EndpointRepository } from './endpoints/endpointRepository.ts';
 import { EndpointService } from './endpoints/endpointService.ts';
@@ -99,7 +101,7 @@ export function buildDeps(cfg: LambdaConfig): Deps {
     events: new PendingEventRepository(db, cfg.tables.endpointEvents),
     connections,
     notifier,
-    sealKey: cfg.events.sealKey,
+    sealKey: sealKeyProvider(cfg.events.sealKey, cfg.events.sealKmsKeyId, () => new KMSClient({ region: cfg.region })),
     clock: systemClock,
     logger,
   });

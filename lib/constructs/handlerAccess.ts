@@ -2,7 +2,7 @@
  * Least-privilege IAM from a route's `access` in lib/routes.ts: exactly the tables it names (item
  * actions on the table, Query on its named indexes; never Scan), ECS on the SFU task definition and
  * the cluster's tasks, ManageConnections on the WebSocket API stage, Sign/GetPublicKey on the token
- * key. Nothing a route does not ask for.
+ * key, GenerateMac on the event seal key. Nothing a route does not ask for.
  */
 import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -25,6 +25,7 @@ export const TABLE_ITEM_ACTIONS = [
 ] as const;
 
 export const TOKEN_KEY_ACTIONS = ['kms:Sign', 'kms:GetPublicKey'] as const;
+export const EVENT_SEAL_KEY_ACTIONS = ['kms:GenerateMac'] as const;
 
 /** What the createRoom path needs to start, stop and inspect SFU tasks. */
 export interface SfuTaskTarget {
@@ -41,6 +42,8 @@ export interface SfuTaskTarget {
 export interface AccessTargets {
   readonly tables: Readonly<Record<TableId, ITable>>;
   readonly tokenKey: IKey;
+  /** The HMAC key whose MAC seals stored originals of masked user events. */
+  readonly eventSealKey: IKey;
   readonly sfu: SfuTaskTarget;
   /** The WebSocket API stage whose connections handlers post to; absent before it exists. */
   readonly connections?: ConnectionsTarget;
@@ -64,6 +67,10 @@ export function grantRouteAccess(role: IRole, name: string, access: RouteAccess,
 
   if (access.signsTokens) {
     role.addToPrincipalPolicy(new PolicyStatement({ sid: 'TokenKey', actions: [...TOKEN_KEY_ACTIONS], resources: [targets.tokenKey.keyArn] }));
+  }
+
+  if (access.sealsEvents) {
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'EventSealKey', actions: [...EVENT_SEAL_KEY_ACTIONS], resources: [targets.eventSealKey.keyArn] }));
   }
 
   if (access.runsTasks) grantRunTasks(role, name, targets.sfu);

@@ -17,6 +17,8 @@ export interface HandlerEnvironmentProps {
   /** The HTTP API's URL: `iss` of the tokens, JWKS at {issuer}/.well-known/jwks.json. */
   readonly tokenIssuer: string;
   readonly tokenKeyArn: string;
+  /** The KMS HMAC key behind the seal of stored masked events. */
+  readonly eventSealKeyArn: string;
   readonly sfu: {
     readonly clusterArn: string;
     readonly taskDefinitionArn: string;
@@ -36,6 +38,7 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
     TOKEN_ISSUER: props.tokenIssuer,
     TOKEN_SIGNER: 'kms',
     TOKEN_KMS_KEY_ID: props.tokenKeyArn,
+    EVENT_SEAL_KMS_KEY_ID: props.eventSealKeyArn,
     ECS_CLUSTER: sfu.clusterArn,
     SFU_TASK_DEFINITION: sfu.taskDefinitionArn,
     SFU_CONTAINER_NAME: sfu.containerName,

@@ -55,6 +55,7 @@ export class ApiStack extends Stack {
       signalingUrl: this.signaling.url,
       tokenIssuer: this.http.url,
       tokenKeyArn: props.targets.tokenKey.keyArn,
+      eventSealKeyArn: props.targets.eventSealKey.keyArn,
       sfu: props.sfu,
       settings,
     });

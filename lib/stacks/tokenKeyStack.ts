@@ -13,6 +13,8 @@ export interface TokenKeyStackProps extends StackProps {
 
 export class TokenKeyStack extends Stack {
   readonly key: IKey;
+  /** HMAC_256: its MAC of a fixed label is the AES key that seals stored originals of masked user events. */
+  readonly eventSealKey: IKey;
 
   constructor(scope: Construct, id: string, props: TokenKeyStackProps) {
     super(scope, id, props);
@@ -26,5 +28,14 @@ export class TokenKeyStack extends Stack {
       removalPolicy: removalPolicyOf(props.settings),
     });
     new CfnOutput(this, 'TokenKeyArn', { value: this.key.keyArn, description: 'KMS key that signs tokens' });
+    this.eventSealKey = new Key(this, 'EventSealKey', {
+      description: `${props.settings.stackPrefix}: derives the key that seals stored originals of masked user events`,
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      // HMAC keys cannot rotate automatically; replacing it makes sealed pending events unreadable (delivered masked).
+      enableKeyRotation: false,
+      pendingWindow: Duration.days(7),
+      removalPolicy: removalPolicyOf(props.settings),
+    });
   }
 }

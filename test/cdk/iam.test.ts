@@ -6,7 +6,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_ITEM_ACTIONS, TOKEN_KEY_ACTIONS } from '../../lib/constructs/handlerAccess.ts';
+import { EVENT_SEAL_KEY_ACTIONS, TABLE_ITEM_ACTIONS, TOKEN_KEY_ACTIONS } from '../../lib/constructs/handlerAccess.ts';
 import { httpRoutes, type RouteAccess, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
 import { type TableId, tableList } from '../../lib/tables.ts';
 import { referencesOf, resourcesOf, type SynthesizedApp, synthApp } from './synthApp.ts';
@@ -50,6 +50,7 @@ interface Reach {
   actions: Set<string>;
   tables: Set<TableId>;
   tokenKey: boolean;
+  eventSealKey: boolean;
   runTask: boolean;
   connections: boolean;
 }
@@ -59,13 +60,14 @@ function reachOf(template: Template, functionId: string): Reach {
     tableList.map((def) => [logicalId(synth.stacks.data, synth.stacks.data.tables[def.id] as unknown as { node: { defaultChild?: unknown } }), def.id]),
   );
   const keyId = logicalId(synth.stacks.tokenKey, synth.stacks.tokenKey.key as unknown as { node: { defaultChild?: unknown } });
+  const sealKeyId = logicalId(synth.stacks.tokenKey, synth.stacks.tokenKey.eventSealKey as unknown as { node: { defaultChild?: unknown } });
   const wsApiId = logicalId(synth.stacks.api, synth.stacks.api.signaling.api as unknown as { node: { defaultChild?: unknown } });
   // from another stack the API id comes through the API stack's named export of it
   const apiOutputs = Template.fromStack(synth.stacks.api).toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
   const wsApiExports = Object.values(apiOutputs)
     .filter((o) => o.Export && referencesOf(o.Value as never).includes(wsApiId))
     .map((o) => o.Export!.Name);
-  const reach: Reach = { actions: new Set(), tables: new Set(), tokenKey: false, runTask: false, connections: false };
+  const reach: Reach = { actions: new Set(), tables: new Set(), tokenKey: false, eventSealKey: false, runTask: false, connections: false };
   for (const s of statementsOf(template, roleOf(template, functionId))) {
     expect(s.Effect).toBe('Allow');
     const actions = list(s.Action);
@@ -79,8 +81,11 @@ function reachOf(template: Template, functionId: string): Reach {
       }
     }
     if (actions.some((a) => a.startsWith('kms:'))) {
-      expect(refs.every((r) => r.includes(keyId)), `${functionId}: kms only on the token key`).toBe(true);
-      reach.tokenKey = true;
+      // Sign/GetPublicKey only on the token key; GenerateMac only on the event seal key
+      const seal = actions.every((a) => (EVENT_SEAL_KEY_ACTIONS as readonly string[]).includes(a));
+      expect(refs.every((r) => r.includes(seal ? sealKeyId : keyId)), `${functionId}: kms only on its key`).toBe(true);
+      if (seal) reach.eventSealKey = true;
+      else reach.tokenKey = true;
     }
     if (actions.includes('ecs:RunTask')) reach.runTask = true;
     if (actions.includes('execute-api:ManageConnections')) {
@@ -102,6 +107,7 @@ function expectedActions(access: RouteAccess): string[] {
     'logs:PutLogEvents',
     ...(access.tables.length > 0 ? TABLE_ITEM_ACTIONS : []),
     ...(access.signsTokens ? TOKEN_KEY_ACTIONS : []),
+    ...(access.sealsEvents ? EVENT_SEAL_KEY_ACTIONS : []),
     ...(access.runsTasks ? ['ecs:RunTask', 'ecs:StopTask', 'ecs:DescribeTasks', 'ecs:TagResource', 'iam:PassRole'] : []),
     ...(access.managesConnections ? ['execute-api:ManageConnections'] : []),
   ].sort();
@@ -118,6 +124,7 @@ describe('handler roles', () => {
       const reach = reachOf(synth.template(stack), name);
       expect([...reach.tables].sort(), `${name} tables`).toEqual([...new Set(access.tables)].sort());
       expect(reach.tokenKey, `${name} token key`).toBe(!!access.signsTokens);
+      expect(reach.eventSealKey, `${name} event seal key`).toBe(!!access.sealsEvents);
       expect(reach.runTask, `${name} RunTask`).toBe(!!access.runsTasks);
       expect(reach.connections, `${name} ManageConnections`).toBe(!!access.managesConnections);
       expect([...reach.actions].sort(), `${name} actions`).toEqual(expectedActions(access));

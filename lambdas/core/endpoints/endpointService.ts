@@ -57,7 +57,8 @@ export interface EndpointServiceDeps {
   connections: ConnectionRepository;
   notifier: ConnectionNotifier;
   /** Seals masked events' originals at rest; undefined: qos-1 events with masks are refused (503). */
-  sealKey: Buffer | undefined;
+  /** The key that seals stored originals of masked events (sealKeyProvider.ts); undefined: none configured. */
+  sealKey: () => Promise<Buffer | undefined>;
   clock: Clock;
   logger: Logger;
 }
@@ -155,14 +156,15 @@ export class EndpointService {
       if (error instanceof InvalidMaskError) throw new FieldValidationError({ [`masks.${error.index}`]: error.message });
       throw error;
     }
-    if (qos1 && replaced > 0 && !this.d.sealKey) {
-      throw new EventSealUnavailableError('qos-1 events with masks need EVENT_SEAL_KEY configured');
+    const sealKey = qos1 && replaced > 0 ? await this.d.sealKey() : undefined;
+    if (qos1 && replaced > 0 && !sealKey) {
+      throw new EventSealUnavailableError('qos-1 events with masks need EVENT_SEAL_KEY or EVENT_SEAL_KMS_KEY_ID configured');
     }
     const targets = body.userEndpointId
       ? [await this.d.endpoints.get(body.userEndpointId)].filter((e): e is EndpointRecord => e !== undefined && e.userKey === userKey && e.deadlineMs > nowMs)
       : await this.d.endpoints.listLive(userKey, nowMs);
     if (qos1 && targets.length > 0) {
-      const sealed = replaced > 0 && this.d.sealKey ? seal(this.d.sealKey, JSON.stringify(event), eventId) : undefined;
+      const sealed = sealKey ? seal(sealKey, JSON.stringify(event), eventId) : undefined;
       // stored before it is sent: a delivery that fails, or a client that drops before acknowledging, gets it again
       await this.d.events.putMany(
         targets.map(
@@ -226,7 +228,9 @@ export class EndpointService {
     // oldest first, a batch at a time (API Gateway does not keep the order of concurrent posts anyway)
     for (let i = 0; i < pending.length; i += REDELIVERY_BATCH) {
       const batch = pending.slice(i, i + REDELIVERY_BATCH);
-      const sent = await Promise.all(batch.map((record) => this.d.notifier.send(connectionId, asServerFrame({ type: 'event', event: this.original(record) }))));
+      const sent = await Promise.all(
+        batch.map(async (record) => this.d.notifier.send(connectionId, asServerFrame({ type: 'event', event: await this.original(record) }))),
+      );
       if (sent.includes(false)) {
         await this.d.endpoints.unbindConnection(userEndpointId, connectionId);
         return;
@@ -299,9 +303,10 @@ export class EndpointService {
     this.d.logger.info('endpoint gone', { userEndpointId: record.userEndpointId, userId: record.userId, why, droppedEvents: dropped });
   }
 
-  private original(record: PendingEventRecord): UserEvent & { eventId: string } {
-    if (record.sealed === undefined || !this.d.sealKey) return record.event;
-    return JSON.parse(unseal(this.d.sealKey, record.sealed, record.eventId)) as UserEvent & { eventId: string };
+  private async original(record: PendingEventRecord): Promise<UserEvent & { eventId: string }> {
+    const key = record.sealed === undefined ? undefined : await this.d.sealKey();
+    if (record.sealed === undefined || !key) return record.event;
+    return JSON.parse(unseal(key, record.sealed, record.eventId)) as UserEvent & { eventId: string };
   }
 
   /** Posts a frame to an endpoint's connection; a connection found gone is unbound. */
