@@ -34,7 +34,8 @@ const positiveSeconds = (name: string, fallback: number, max = 7 * 86_400) =>
       }),
   );
 
-const port = (name: string) =>
+/** An optional whole number from `min` to `max`; `what` names it in the error ("a port number"). */
+const wholeNumber = (name: string, min: number, max: number, what: string) =>
   z.preprocess(
     blankToUndefined,
     z
@@ -43,13 +44,15 @@ const port = (name: string) =>
       .transform((value, ctx) => {
         if (value === undefined) return undefined;
         const n = Number(value);
-        if (!Number.isInteger(n) || n < 1024 || n > 65_535) {
-          ctx.addIssue({ code: 'custom', message: `${name} must be a port number from 1024 to 65535, got "${value}"` });
+        if (!Number.isInteger(n) || n < min || n > max) {
+          ctx.addIssue({ code: 'custom', message: `${name} must be ${what} from ${min} to ${max}, got "${value}"` });
           return z.NEVER;
         }
         return n;
       }),
   );
+
+const port = (name: string) => wholeNumber(name, 1024, 65_535, 'a port number');
 
 const schema = z
   .object({
@@ -90,21 +93,7 @@ const schema = z
     MEDIASOUP_WORKER_BIN: z.preprocess(blankToUndefined, z.string().optional()),
     // 0: any free port per worker (several SFU processes on one machine, as the local stack's rooms)
     MEDIASOUP_RTC_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '0' ? undefined : v), port('MEDIASOUP_RTC_PORT')),
-    MEDIASOUP_WORKERS: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .optional()
-        .transform((value, ctx) => {
-          if (value === undefined) return undefined;
-          const n = Number(value);
-          if (!Number.isInteger(n) || n < 1 || n > 64) {
-            ctx.addIssue({ code: 'custom', message: `MEDIASOUP_WORKERS must be a whole number from 1 to 64, got "${value}"` });
-            return z.NEVER;
-          }
-          return n;
-        }),
-    ),
+    MEDIASOUP_WORKERS: wholeNumber('MEDIASOUP_WORKERS', 1, 64, 'a whole number'),
     ROOM_IDLE_SECONDS: positiveSeconds('ROOM_IDLE_SECONDS', 300),
     KEEPALIVE_SECONDS: positiveSeconds('KEEPALIVE_SECONDS', 240, 540),
     SIGNALING_ROTATE_SECONDS: positiveSeconds('SIGNALING_ROTATE_SECONDS', 110 * 60, MAX_CONNECTION_SECONDS - 60),
