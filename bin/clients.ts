@@ -10,7 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { ClientAdmin } from '../lambdas/core/auth/clientAdmin.ts';
-import { ClientRepository } from '../lambdas/core/auth/clientRepository.ts';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type ClientRecord, ClientRepository } from '../lambdas/core/auth/clientRepository.ts';
 import { systemClock } from '../lambdas/core/clock.ts';
 import { createDynamoClient } from '../lambdas/core/deps.ts';
 import { localCredentials } from '../local/dynamoLocal.ts';
@@ -25,13 +26,33 @@ const USAGE = `usage: npm run clients -- create --name <name> --scopes <${SCOPES
 
 class UsageError extends Error {}
 
-function target(): { admin: ClientAdmin; where: string } {
-  const table = process.env.CLIENTS_TABLE;
-  if (table) {
+interface Target {
+  admin: ClientAdmin;
+  db: DynamoDBDocumentClient;
+  table: string;
+  where: string;
+}
+
+/** Every client: a Scan, which this administrator's command may do (request paths never do). */
+async function listClients(db: DynamoDBDocumentClient, table: string): Promise<ClientRecord[]> {
+  const items: ClientRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...((out.Items ?? []) as ClientRecord[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+function target(): Target {
+  const deployed = process.env.CLIENTS_TABLE;
+  if (deployed) {
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const db = createDynamoClient(region, process.env.DYNAMODB_ENDPOINT);
     // administration never touches the failure counters: no counters table needed
-    return { admin: new ClientAdmin(new ClientRepository(db, { clients: table, counters: '' }), systemClock), where: `table ${table} (${region})` };
+    const repo = new ClientRepository(db, { clients: deployed, counters: '' });
+    return { admin: new ClientAdmin(repo, systemClock), db, table: deployed, where: `table ${deployed} (${region})` };
   }
   const stateFile = process.env.LOCAL_STATE_FILE ?? '.local-stack.json';
   const local = readLocalState(stateFile);
@@ -42,8 +63,9 @@ function target(): { admin: ClientAdmin; where: string } {
   }
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: localCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey });
   const db = createDynamoClient('us-east-1', local.dynamoDbEndpoint);
-  const repo = new ClientRepository(db, { clients: `${local.tablePrefix}clients`, counters: `${local.tablePrefix}counters` });
-  return { admin: new ClientAdmin(repo, systemClock), where: `the local stack at ${local.url}` };
+  const table = `${local.tablePrefix}clients`;
+  const repo = new ClientRepository(db, { clients: table, counters: `${local.tablePrefix}counters` });
+  return { admin: new ClientAdmin(repo, systemClock), db, table, where: `the local stack at ${local.url}` };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -70,8 +92,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'list': {
-      const { admin } = target();
-      const clients = await admin.list();
+      const { db, table } = target();
+      const clients = await listClients(db, table);
       if (values.json) {
         console.log(JSON.stringify(clients.map(({ secretHash: _hidden, ...rest }) => rest)));
         return;

@@ -7,11 +7,11 @@
 import type { OAuthTokenResponse } from '../../protocol/index.ts';
 import { parseTokenRequest } from '../core/auth/tokenRequest.ts';
 import { deps } from '../core/deps.ts';
-import { httpHandler } from './httpHandler.ts';
+import { headerValue, httpHandler } from './httpHandler.ts';
 
 export const handler = httpHandler({}, async ({ event }) => {
   const raw = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  const request = parseTokenRequest(event.headers, raw);
+  const request = parseTokenRequest(headerValue(event.headers, 'content-type'), headerValue(event.headers, 'authorization'), raw);
   const body = await deps().clients.issueToken(request.credentials, request.basicAuth);
   return { body: body satisfies OAuthTokenResponse, headers: { 'cache-control': 'no-store', pragma: 'no-cache' } };
 });

@@ -1,4 +1,4 @@
-/** Service client administration (the `npm run clients` command): create, list, revoke. */
+/** Service client administration (the `npm run clients` command): create and revoke. Listing is bin/clients.ts's own Scan, never a request path. */
 import { randomBytes } from 'node:crypto';
 import { SCOPES, type Scope } from '../../../protocol/index.ts';
 import { type Clock, isoAt } from '../clock.ts';
@@ -33,10 +33,6 @@ export class ClientAdmin {
     };
     if (!(await this.repo.insert(record))) throw new Error('client id collision; try again');
     return { clientId: record.clientId, clientSecret, name: record.name, scopes: record.scopes };
-  }
-
-  list(): Promise<ClientRecord[]> {
-    return this.repo.list();
   }
 
   /** False when there is no such client or it was revoked already. */

@@ -1,6 +1,7 @@
 /** DynamoDB access for service clients and the per-client failed-authentication counters. */
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '../../../protocol/index.ts';
+import { Counters } from '../counters.ts';
 import { isConditionFailure } from '../dynamoErrors.ts';
 import { putIfAbsent } from '../putIfAbsent.ts';
 
@@ -16,10 +17,14 @@ export interface ClientRecord {
 }
 
 export class ClientRepository {
+  private readonly counters: Counters;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableNames: { clients: string; counters: string },
-  ) {}
+  ) {
+    this.counters = new Counters(db, tableNames.counters);
+  }
 
   async get(clientId: string): Promise<ClientRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableNames.clients, Key: { clientId }, ConsistentRead: true }));
@@ -31,18 +36,6 @@ export class ClientRepository {
     return putIfAbsent(this.db, this.tableNames.clients, 'clientId', { ...client });
   }
 
-
-  /** Every client, for the management command (an administrator's listing, never a request path). */
-  async list(): Promise<ClientRecord[]> {
-    const items: ClientRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new ScanCommand({ TableName: this.tableNames.clients, ExclusiveStartKey: start }));
-      items.push(...((out.Items ?? []) as ClientRecord[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  }
 
   /** Marks a client revoked; false when there is no such client or it was revoked already. */
   async revoke(clientId: string, nowIso: string): Promise<boolean> {
@@ -64,24 +57,13 @@ export class ClientRepository {
   }
 
   /** Failed authentications of a client id in the window starting at `windowStart` (epoch seconds). */
-  async failures(clientId: string, windowStart: number): Promise<number> {
-    const out = await this.db.send(
-      new GetCommand({ TableName: this.tableNames.counters, Key: { name: failureKey(clientId, windowStart) }, ConsistentRead: true }),
-    );
-    return (out.Item?.count as number | undefined) ?? 0;
+  failures(clientId: string, windowStart: number): Promise<number> {
+    return this.counters.get(failureKey(clientId, windowStart));
   }
 
   /** Counts one failed authentication (an atomic ADD); the item expires with its window. */
-  async addFailure(clientId: string, windowStart: number, expiresAt: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableNames.counters,
-        Key: { name: failureKey(clientId, windowStart) },
-        UpdateExpression: 'ADD #count :one SET expiresAt = :exp',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1, ':exp': expiresAt },
-      }),
-    );
+  addFailure(clientId: string, windowStart: number, expiresAt: number): Promise<void> {
+    return this.counters.add(failureKey(clientId, windowStart), 1, expiresAt);
   }
 }
 

@@ -14,9 +14,9 @@ export interface TokenRequest {
 
 const MAX_BODY_BYTES = 4096;
 
-export function parseTokenRequest(headers: Record<string, string | undefined>, rawBody: string | undefined): TokenRequest {
-  const contentType = header(headers, 'content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(contentType.trim())) {
+/** `contentType` and `authorization`: the request's headers of those names (the HTTP edge reads them). */
+export function parseTokenRequest(contentType: string | undefined, authorization: string | undefined, rawBody: string | undefined): TokenRequest {
+  if (!/^application\/x-www-form-urlencoded\b/i.test((contentType ?? '').trim())) {
     throw new OAuthError('invalid_request', 'the request body must be application/x-www-form-urlencoded');
   }
   const body = rawBody ?? '';
@@ -37,7 +37,7 @@ export function parseTokenRequest(headers: Record<string, string | undefined>, r
     throw new OAuthError('invalid_request', 'scope must be space-separated scope tokens');
   }
 
-  const basic = basicCredentials(header(headers, 'authorization'));
+  const basic = basicCredentials(authorization);
   if (basic && (bodyId !== undefined || bodySecret !== undefined)) {
     throw new OAuthError('invalid_request', 'use one client authentication method: HTTP Basic or client_id/client_secret in the body, not both');
   }
@@ -66,9 +66,4 @@ function basicCredentials(authorization: string | undefined): { clientId: string
   } catch {
     throw new OAuthError('invalid_client', 'malformed HTTP Basic credentials', 401, { 'www-authenticate': 'Basic realm="video-rooms"' });
   }
-}
-
-function header(headers: Record<string, string | undefined>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }

@@ -1,5 +1,5 @@
 /** DynamoDB access for pending qos-1 events: one partition per endpoint registration, in event-id order. */
-import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PendingEventRecord } from './records.ts';
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
@@ -17,22 +17,11 @@ export class PendingEventRepository {
   /** Up to `limit` pending events of a registration, oldest first. */
   async list(endpointKey: string, limit = 1000): Promise<PendingEventRecord[]> {
     const items: PendingEventRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'endpointKey = :key',
-          ExpressionAttributeValues: { ':key': endpointKey },
-          ConsistentRead: true,
-          Limit: limit - items.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as PendingEventRecord[]));
-      start = out.LastEvaluatedKey;
-    } while (start && items.length < limit);
-    return items;
+    for await (const page of this.pages(endpointKey, { ConsistentRead: true }, limit)) {
+      items.push(...((page.Items ?? []) as PendingEventRecord[]));
+      if (items.length >= limit) break;
+    }
+    return items.slice(0, limit);
   }
 
   async delete(endpointKey: string, eventId: string): Promise<void> {
@@ -42,23 +31,20 @@ export class PendingEventRepository {
   /** Drops every pending event of a registration (expiry, unregister); how many. */
   async purge(endpointKey: string): Promise<number> {
     let purged = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'endpointKey = :key',
-          ExpressionAttributeValues: { ':key': endpointKey },
-          ProjectionExpression: 'endpointKey, eventId',
-          ExclusiveStartKey: start,
-        }),
-      );
-      const keys = (out.Items ?? []).map((k) => ({ DeleteRequest: { Key: { endpointKey: k.endpointKey, eventId: k.eventId } } }));
+    for await (const page of this.pages(endpointKey, { ProjectionExpression: 'endpointKey, eventId' })) {
+      const keys = (page.Items ?? []).map((k) => ({ DeleteRequest: { Key: { endpointKey: k.endpointKey, eventId: k.eventId } } }));
       await this.batchWrite(keys);
       purged += keys.length;
-      start = out.LastEvaluatedKey;
-    } while (start);
+    }
     return purged;
+  }
+
+  /** The pages of one registration's partition (lib-dynamodb's paginator). */
+  private pages(endpointKey: string, extra: Partial<QueryCommandInput>, pageSize?: number) {
+    return paginateQuery(
+      { client: this.db, ...(pageSize !== undefined && { pageSize }) },
+      { TableName: this.tableName, KeyConditionExpression: 'endpointKey = :key', ExpressionAttributeValues: { ':key': endpointKey }, ...extra },
+    );
   }
 
   /** BatchWriteItem in chunks of 25, retrying unprocessed items with backoff. */

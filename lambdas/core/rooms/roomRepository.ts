@@ -10,6 +10,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { Counters } from '../counters.ts';
 import { cancellationReasons, ignoreConditionFailure, isConditionFailure } from '../dynamoErrors.ts';
 import { ROOMS_BY_STATUS_INDEX, type TableId } from '../../../lib/tables.ts';
 import type { RoomAccessPolicy, RoomStatus } from '../../../protocol/index.ts';
@@ -29,10 +30,14 @@ export interface PathBinding {
 export type ClaimOutcome = 'claimed' | 'room-taken' | 'path-taken' | 'conflict';
 
 export class RoomRepository {
+  private readonly counters: Counters;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableNames: Record<TableId, string>,
-  ) {}
+  ) {
+    this.counters = new Counters(db, tableNames.counters);
+  }
 
   async getRoom(roomId: string): Promise<Room | undefined> {
     const out = await this.db.send(
@@ -294,22 +299,13 @@ export class RoomRepository {
     return this.counter(LIVE_ROOMS_COUNTER);
   }
 
-  async counter(name: string): Promise<number> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableNames.counters, Key: { name }, ConsistentRead: true }));
-    return (out.Item?.count as number | undefined) ?? 0;
+  counter(name: string): Promise<number> {
+    return this.counters.get(name);
   }
 
   /** Adds to a gauge (an approximate count kept for metrics, e.g. open connections). */
-  async addToCounter(name: string, delta: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableNames.counters,
-        Key: { name },
-        UpdateExpression: 'ADD #count :delta',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':delta': delta },
-      }),
-    );
+  addToCounter(name: string, delta: number): Promise<void> {
+    return this.counters.add(name, delta);
   }
 
   /** A short exclusive lease (e.g. for the reconciler). True if this owner now holds it. */
