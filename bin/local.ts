@@ -37,7 +37,9 @@ process.on('exit', () => {
 try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  stack = await startLocalStack(loadLocalConfig());
+  const config = loadLocalConfig();
+  console.log(`rooms run the ${config.engine.engine} SFU engine: ${config.engine.reason}`);
+  stack = await startLocalStack(config);
   console.log(`ready ${stack.url}`);
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);

@@ -4,6 +4,8 @@
  * which the stack loads at start too so that a bad value fails there and not on the first request.
  */
 import { z } from 'zod';
+import { chooseEngine, type EngineChoice } from '../sfu-task/src/engines/engineChoice.ts';
+import { ENGINES } from '../sfu-task/src/config.ts';
 
 const port = (name: string, fallback: number) =>
   z
@@ -51,6 +53,12 @@ const schema = z.object({
   WS_MAX_SECONDS: seconds('WS_MAX_SECONDS', 7200),
   /** Where the running stack records its DynamoDB endpoint for `npm run clients` (relative to the repository). */
   LOCAL_STATE_FILE: z.string().min(1).default('.local-stack.json'),
+  /** The SFU tasks' engine; unset: mediasoup where a worker binary is found, werift otherwise. */
+  SFU_ENGINE: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.enum(ENGINES, { error: 'SFU_ENGINE must be "werift" or "mediasoup"' }).optional(),
+  ),
+  MEDIASOUP_WORKER_BIN: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional()),
   TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, { error: 'TABLE_PREFIX may hold only A-Z a-z 0-9 _ . -' }).default('local-'),
 });
 
@@ -67,6 +75,8 @@ export interface LocalConfig {
   stateFile: string;
   wsIdleMs: number;
   wsMaxMs: number;
+  /** The engine the SFU tasks run, and why (printed at start). */
+  engine: EngineChoice;
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -90,5 +100,6 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     stateFile: e.LOCAL_STATE_FILE,
     wsIdleMs: e.WS_IDLE_SECONDS * 1000,
     wsMaxMs: e.WS_MAX_SECONDS * 1000,
+    engine: chooseEngine(e.SFU_ENGINE, e.MEDIASOUP_WORKER_BIN),
   };
 }

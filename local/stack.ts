@@ -11,6 +11,7 @@ import { loadConfig } from '../lambdas/core/config.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { httpRoutes, scheduledJobs, wsRoutes } from '../lib/routes.ts';
 import { tableList } from '../lib/tables.ts';
+import type { EngineChoice } from '../sfu-task/src/engines/engineChoice.ts';
 import type { LocalConfig } from './config.ts';
 import { createTables, type DynamoLocal, localCredentials, startDynamoLocal } from './dynamoLocal.ts';
 import { EcsStandIn } from './ecsStandIn.ts';
@@ -31,6 +32,15 @@ export interface LocalStack {
   /** Pids of every child process the stack started and that still runs. */
   childPids(): number[];
   stop(): Promise<void>;
+}
+
+/**
+ * The engine settings of the local task definition (in AWS: the task definition's environment, see
+ * lib/stacks/sfuStack.ts). Rooms share this machine: one mediasoup worker each, on any free port.
+ */
+export function engineEnvironment(choice: EngineChoice): Record<string, string> {
+  if (choice.engine === 'werift' || !choice.workerBin) return { SFU_ENGINE: 'werift' };
+  return { SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: choice.workerBin.path, MEDIASOUP_WORKERS: '1', MEDIASOUP_RTC_PORT: '0' };
 }
 
 export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
@@ -75,7 +85,11 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
       command: cfg.sfuTaskCommand,
       taskDefinitions: [LOCAL_TASK_DEFINITION],
       cwd: REPO_ROOT,
-      taskEnvironment: { ANNOUNCED_IP: '127.0.0.1', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO' },
+      taskEnvironment: {
+        ANNOUNCED_IP: '127.0.0.1',
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+        ...engineEnvironment(cfg.engine),
+      },
       stopGraceMs: cfg.taskStopGraceMs,
       logger,
     });

@@ -115,7 +115,6 @@ const schema = z.object({
   SFU_CONTAINER_NAME: z.string().default('sfu'),
   SFU_SUBNETS: list,
   SFU_SECURITY_GROUPS: list,
-  SFU_ENGINE: z.enum(['werift', 'mediasoup'], { error: 'SFU_ENGINE must be "werift" or "mediasoup"' }).default('werift'),
   SIGNALING_URL: z.string().default(''),
   WARM_ROOMS: intInRange('WARM_ROOMS', 0, 100, 1),
   MAX_ROOMS: intInRange('MAX_ROOMS', 1, 10_000, 20),
@@ -164,7 +163,7 @@ export interface LambdaConfig {
     subnets: string[];
     securityGroups: string[];
   };
-  sfu: { engine: 'werift' | 'mediasoup'; signalingUrl: string; idleSeconds: number };
+  sfu: { signalingUrl: string; idleSeconds: number };
   rooms: {
     warmRooms: number;
     maxRooms: number;
@@ -229,7 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
       subnets: e.SFU_SUBNETS,
       securityGroups: e.SFU_SECURITY_GROUPS,
     },
-    sfu: { engine: e.SFU_ENGINE, signalingUrl: e.SIGNALING_URL, idleSeconds: e.ROOM_IDLE_SECONDS },
+    sfu: { signalingUrl: e.SIGNALING_URL, idleSeconds: e.ROOM_IDLE_SECONDS },
     rooms: {
       warmRooms: e.WARM_ROOMS,
       maxRooms: e.MAX_ROOMS,

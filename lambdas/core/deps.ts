@@ -70,7 +70,6 @@ export function buildDeps(cfg: LambdaConfig): Deps {
       closedRetentionSeconds: cfg.rooms.closedRetentionSeconds,
       taskEnvironment: {
         SIGNALING_URL: cfg.sfu.signalingUrl,
-        SFU_ENGINE: cfg.sfu.engine,
         ROOM_IDLE_SECONDS: String(cfg.sfu.idleSeconds),
       },
     },

@@ -44,7 +44,6 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
     SFU_CONTAINER_NAME: sfu.containerName,
     SFU_SUBNETS: sfu.subnetIds.join(','),
     SFU_SECURITY_GROUPS: sfu.securityGroupIds.join(','),
-    SFU_ENGINE: settings.sfuEngine,
     WARM_ROOMS: String(settings.warmRooms),
     MAX_ROOMS: String(settings.maxRooms),
     ROOM_IDLE_SECONDS: String(settings.roomIdleSeconds),

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { PEER_ID_PATTERN } from '../../protocol/index.ts';
+import { chooseEngine } from './engines/engineChoice.ts';
 import { ConfigError } from './errors.ts';
 
 export const ENGINES = ['werift', 'mediasoup'] as const;
@@ -88,7 +89,7 @@ const schema = z
     RTC_MAX_PORT: port('RTC_MAX_PORT'),
     SFU_ENGINE: z.preprocess(
       blankToUndefined,
-      z.enum(ENGINES, { error: 'SFU_ENGINE must be "werift" or "mediasoup"' }).default('werift'),
+      z.enum(ENGINES, { error: 'SFU_ENGINE must be "werift" or "mediasoup"' }).optional(),
     ),
     MEDIASOUP_WORKER_BIN: z.preprocess(blankToUndefined, z.string().optional()),
     // 0: any free port per worker (several SFU processes on one machine, as the local stack's rooms)
@@ -124,7 +125,7 @@ const schema = z
 export const DEFAULT_MEDIASOUP_RTC_PORT = 44_444;
 
 export interface MediasoupConfig {
-  /** MEDIASOUP_WORKER_BIN: the worker binary; unset: mediasoup's own (installed with its install script). */
+  /** The worker binary (engines/mediasoup/workerBin.ts: MEDIASOUP_WORKER_BIN, this machine's cache, mediasoup's own); undefined for werift. */
   workerBin: string | undefined;
   /** First WebRtcServer port (UDP + TCP); worker i uses rtcPort + i. 0: any free port per worker. */
   rtcPort: number;
@@ -143,6 +144,8 @@ export interface SfuConfig {
   /** UDP port range of the media sockets, or undefined for any free port. */
   portRange: [number, number] | undefined;
   engine: EngineName;
+  /** Why this engine, in one line (SFU_ENGINE, or whether a mediasoup worker was found). */
+  engineReason: string;
   mediasoup: MediasoupConfig;
   idleMs: number;
   keepaliveMs: number;
@@ -152,12 +155,14 @@ export interface SfuConfig {
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): SfuConfig {
+/** `home`: where ~/.cache is looked for a mediasoup worker (tests). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, home?: string): SfuConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const e = parsed.data;
+  const choice = chooseEngine(e.SFU_ENGINE, e.MEDIASOUP_WORKER_BIN, home);
   return {
     signalingUrl: e.SIGNALING_URL,
     roomId: e.ROOM_ID,
@@ -166,9 +171,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SfuConfig {
     announcedIp: e.ANNOUNCED_IP,
     ecsMetadataUri: e.ECS_CONTAINER_METADATA_URI_V4,
     portRange: e.RTC_MIN_PORT !== undefined && e.RTC_MAX_PORT !== undefined ? [e.RTC_MIN_PORT, e.RTC_MAX_PORT] : undefined,
-    engine: e.SFU_ENGINE,
+    engine: choice.engine,
+    engineReason: choice.reason,
     mediasoup: {
-      workerBin: e.MEDIASOUP_WORKER_BIN,
+      workerBin: choice.workerBin?.path,
       rtcPort: env.MEDIASOUP_RTC_PORT?.trim() === '0' ? 0 : (e.MEDIASOUP_RTC_PORT ?? DEFAULT_MEDIASOUP_RTC_PORT),
       workers: e.MEDIASOUP_WORKERS ?? availableParallelism(),
     },

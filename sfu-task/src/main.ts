@@ -35,12 +35,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // until the room runs there is nothing to close: a dead worker is just an exit
+  let onEngineFailed: (reason: string) => void = () => process.exit(1);
   let engine;
   try {
     engine = await createEngine(config.engine, { announcedIp, portRange: config.portRange }, config.mediasoup, {
+      // a dead mediasoup worker: close the room at once (a deliberate close), so that its clients
+      // are told now and can rejoin, rather than sit in a frozen call through the reconnect grace
       onFatal: (error) => {
         logger.critical('media engine failed', { error: error.message });
-        process.exit(1);
+        onEngineFailed(`media engine failed: ${error.message}`);
       },
       warn: (message, extra) => logger.warn(message, extra),
     });
@@ -68,10 +72,11 @@ async function main(): Promise<void> {
     logger.info('sfu stopping', { reason, exitCode: code });
     idle.close();
     clearInterval(health);
-    signaling.close();
-    await room.close().catch(() => undefined);
+    await Promise.all([signaling.close(), room.close().catch(() => undefined)]);
     process.exit(code);
   };
+
+  onEngineFailed = (reason) => void stop(reason, 1);
 
   const idle = new IdleWatcher(config.idleMs, () => void stop(`no clients for ${config.idleMs / 1000} s`, 0));
   room.on('participants', (count) => idle.update(count));
@@ -124,6 +129,7 @@ async function main(): Promise<void> {
 
   logger.info('sfu starting', {
     engine: engine.name,
+    engineReason: config.engineReason,
     announcedIp,
     ...(config.engine === 'mediasoup' ? { rtcPort: config.mediasoup.rtcPort, workers: config.mediasoup.workers } : { portRange: config.portRange }),
     idleSeconds: config.idleMs / 1000,

@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { checkWorkerBin, workerBinPath } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
+import { findWorkerBin, missingWorkerReason } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
 import { type Kind, WeriftParticipant } from '../helpers/weriftParticipant.ts';
 import { MiniSignaling } from '../sfu/miniSignaling.ts';
 import { startSfu } from '../sfu/sfuProcess.ts';
@@ -78,11 +78,10 @@ function engineArg(argv: string[]): Engine {
 /** The SFU environment of the engine; for mediasoup, stops here when no worker binary exists. */
 async function engineEnv(engine: Engine): Promise<Record<string, string>> {
   if (engine === 'werift') return { SFU_ENGINE: 'werift' };
-  const bin = workerBinPath(process.env.MEDIASOUP_WORKER_BIN || undefined);
-  try {
-    await checkWorkerBin(bin);
-  } catch {
-    console.error(`bench:sfu --engine mediasoup: no mediasoup worker binary on this machine (looked at ${bin}).`);
+  const configured = process.env.MEDIASOUP_WORKER_BIN || undefined;
+  const bin = findWorkerBin(configured);
+  if (!bin) {
+    console.error(`bench:sfu --engine mediasoup: ${missingWorkerReason(configured)}.`);
     console.error('Nothing measured. Install mediasoup with its install script, or point MEDIASOUP_WORKER_BIN at a worker, and run again.');
     process.exit(1);
   }
@@ -90,7 +89,7 @@ async function engineEnv(engine: Engine): Promise<Record<string, string>> {
     SFU_ENGINE: 'mediasoup',
     MEDIASOUP_WORKERS: '1',
     MEDIASOUP_RTC_PORT: process.env.MEDIASOUP_RTC_PORT ?? '44444',
-    ...(process.env.MEDIASOUP_WORKER_BIN && { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }),
+    MEDIASOUP_WORKER_BIN: bin.path,
   };
 }
 

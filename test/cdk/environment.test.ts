@@ -64,7 +64,7 @@ it('loads with config.ts and points at the deployed resources', () => {
     expect(referencesOf(env.TOKEN_ISSUER).join()).toContain(stacks.api.getLogicalId(stacks.api.http.api.node.defaultChild as CfnElement));
     expect(cfg.wsManagementEndpoint).toMatch(/^https:\/\/.+\.execute-api\.us-east-1\.amazonaws\.com\/live$/);
     expect(cfg.sfu.signalingUrl).toMatch(/^wss:\/\/.+\.execute-api\.us-east-1\.amazonaws\.com\/live$/);
-    expect(cfg.sfu.engine).toBe(settings.sfuEngine);
+    expect(env.SFU_ENGINE, `${name}: the engine is the task definition's`).toBeUndefined();
     expect(cfg.sfu.idleSeconds).toBe(settings.roomIdleSeconds);
     expect(cfg.rooms.warmRooms).toBe(settings.warmRooms);
     expect(cfg.rooms.maxRooms).toBe(settings.maxRooms);

@@ -1,6 +1,6 @@
 /** The local stack process: starts, serves, keeps the warm pool, fails clearly, and leaves no child behind. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,56 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
+/** The environment of the task process started for a room (found by its ROOM_ID). */
+function taskEnvironment(roomId: string): Record<string, string> | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const vars = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (vars.includes(`ROOM_ID=${roomId}`)) return Object.fromEntries(vars.filter(Boolean).map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return undefined;
+}
+
 describe('local stack process', () => {
+  it('says in one line which SFU engine its rooms run and why, and gives it to the tasks as the task definition would', async () => {
+    for (const [env, line, taskEnv] of [
+      [{ MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' }, /^rooms run the werift SFU engine: no mediasoup worker binary at \/nonexistent\/mediasoup-worker; /m, { SFU_ENGINE: 'werift' }],
+      // any executable counts as found here (the idle stand-in task never starts it)
+      [{ MEDIASOUP_WORKER_BIN: '/bin/true' }, /^rooms run the mediasoup SFU engine: MEDIASOUP_WORKER_BIN=\/bin\/true found$/m, { SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/bin/true', MEDIASOUP_WORKERS: '1', MEDIASOUP_RTC_PORT: '0' }],
+      [{ MEDIASOUP_WORKER_BIN: '/bin/true', SFU_ENGINE: 'werift' }, /^rooms run the werift SFU engine: SFU_ENGINE=werift$/m, { SFU_ENGINE: 'werift' }],
+    ] as const) {
+      const stack = await startStack(env);
+      try {
+        expect(stack.output()).toMatch(line);
+        const created = await call(stack.url, 'PUT', '/createRoom');
+        expect(created.status).toBe(200);
+        const seen = await waitFor('the task process', () => taskEnvironment(created.body.roomId as string));
+        expect(seen).toMatchObject(taskEnv);
+        if (taskEnv.SFU_ENGINE === 'werift') expect(seen.MEDIASOUP_WORKER_BIN).toBeUndefined();
+      } finally {
+        await stack.stop();
+      }
+    }
+  });
+
+  it('SFU_ENGINE=mediasoup without a worker binary: one line naming where it looked, and no start', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: '0', SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/mediasoup-worker \(.*npm rebuild mediasoup/),
+    ]);
+    expect(run.stdout).not.toMatch(/ready/);
+  });
+
   it('keeps WARM_ROOMS rooms starting, serves, and on SIGTERM stops every child process', async () => {
     const stack = await startStack({ WARM_ROOMS: '2', RECONCILE_INTERVAL_SECONDS: '1' });
     try {

@@ -1,40 +1,42 @@
 /**
- * The SFU engines that can run on this machine, for suites that run their cases per engine: werift
- * always; mediasoup when a worker binary is found (MEDIASOUP_WORKER_BIN, or mediasoup's own after its
- * install step). `coverage` is the line such a suite prints, so a run says which engines it covered.
+ * The SFU engines a media suite runs its cases on: werift always; mediasoup when a worker binary is
+ * found (sfu-task's own search: MEDIASOUP_WORKER_BIN, ~/.cache/video-rooms, mediasoup's install), and
+ * also whenever MEDIASOUP_WORKER_BIN is set: a configured worker that is missing or cannot carry media
+ * makes the suites fail, never skip. `coverage` is the line such a suite prints, so that a run says
+ * which engines it covered.
  */
-import { accessSync, constants } from 'node:fs';
-import { workerBinPath } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
+import { findWorkerBin, missingWorkerReason, type WorkerBin } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
+
+export type EngineName = 'werift' | 'mediasoup';
+
+/** The real SFU task, as `npm start` runs it (test stacks default to an idle stand-in). */
+export const SFU_TASK = 'node --import tsx sfu-task/src/main.ts';
 
 export interface EngineUnderTest {
-  name: 'werift' | 'mediasoup';
-  /** Local stack settings that make its SFU tasks run this engine. */
+  name: EngineName;
+  /** Local stack settings that make its SFU tasks run this engine (the stack passes the worker on). */
   stackEnv: Record<string, string>;
+  /** The SFU task's own settings for this engine (suites that start sfu-task themselves). */
+  sfuEnv: Record<string, string>;
 }
 
-const TASK = 'node --import tsx sfu-task/src/main.ts';
-
-export function mediasoupWorkerBin(): string | undefined {
-  const bin = workerBinPath(process.env.MEDIASOUP_WORKER_BIN || undefined);
-  try {
-    accessSync(bin, constants.X_OK);
-    return bin;
-  } catch {
-    return undefined;
-  }
+/** The worker the suites use, or undefined. A configured MEDIASOUP_WORKER_BIN counts even if missing. */
+export function mediasoupWorkerBin(env: NodeJS.ProcessEnv = process.env, home?: string): WorkerBin | undefined {
+  const configured = env.MEDIASOUP_WORKER_BIN || undefined;
+  return findWorkerBin(configured, home) ?? (configured ? { path: configured, source: 'MEDIASOUP_WORKER_BIN' } : undefined);
 }
 
-export function availableEngines(): { engines: EngineUnderTest[]; coverage: string } {
-  const engines: EngineUnderTest[] = [{ name: 'werift', stackEnv: { SFU_ENGINE: 'werift', SFU_TASK_COMMAND: TASK } }];
-  const bin = mediasoupWorkerBin();
-  if (bin && !/\s/.test(bin)) {
-    // the ECS stand-in passes tasks only their overrides (and PATH, HOME...): the worker settings go
-    // on the command line; one worker per room, any free port (rooms share this machine's loopback)
+export function availableEngines(env: NodeJS.ProcessEnv = process.env, home?: string): { engines: EngineUnderTest[]; coverage: string } {
+  const engines: EngineUnderTest[] = [{ name: 'werift', stackEnv: { SFU_ENGINE: 'werift', SFU_TASK_COMMAND: SFU_TASK }, sfuEnv: { SFU_ENGINE: 'werift' } }];
+  const bin = mediasoupWorkerBin(env, home);
+  if (bin) {
     engines.push({
       name: 'mediasoup',
-      stackEnv: { SFU_ENGINE: 'mediasoup', SFU_TASK_COMMAND: `env SFU_ENGINE=mediasoup MEDIASOUP_WORKER_BIN=${bin} MEDIASOUP_WORKERS=1 MEDIASOUP_RTC_PORT=0 ${TASK}` },
+      stackEnv: { SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: bin.path, SFU_TASK_COMMAND: SFU_TASK },
+      // one worker on any free port: test processes share this machine's loopback
+      sfuEnv: { SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: bin.path, MEDIASOUP_WORKERS: '1', MEDIASOUP_RTC_PORT: '0' },
     });
   }
-  const skipped = engines.length === 1 ? ` (not mediasoup: no worker binary at ${workerBinPath(process.env.MEDIASOUP_WORKER_BIN || undefined)})` : '';
+  const skipped = bin ? '' : ` (not mediasoup: ${missingWorkerReason(env.MEDIASOUP_WORKER_BIN || undefined, home)})`;
   return { engines, coverage: `SFU engines covered: ${engines.map((e) => e.name).join(', ')}${skipped}` };
 }

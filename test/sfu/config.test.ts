@@ -1,7 +1,13 @@
 /** SFU task configuration: defaults, every validation rule, one clear message per bad value. */
-import { availableParallelism } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../sfu-task/src/config.ts';
+import { findWorkerBin } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
+
+/** A home without a worker in its ~/.cache. */
+const emptyHome = mkdtempSync(join(tmpdir(), 'sfu-config-home-'));
 
 const base = {
   SIGNALING_URL: 'ws://127.0.0.1:8080/ws',
@@ -21,7 +27,11 @@ const message = (env: Record<string, string>) => {
 
 describe('sfu-task config', () => {
   it('reads the environment with defaults', () => {
-    expect(loadConfig(base)).toEqual({
+    // no SFU_ENGINE: mediasoup if mediasoup's own install step left a worker, else werift
+    const installed = findWorkerBin(undefined, emptyHome);
+    const config = loadConfig(base, emptyHome);
+    expect(config.engineReason).toMatch(installed ? /mediasoup's installed worker at .* found$/ : /^no mediasoup worker binary at /);
+    expect(config).toEqual({
       signalingUrl: 'ws://127.0.0.1:8080/ws',
       roomId: 'room-1',
       sfuId: base.SFU_ID,
@@ -29,8 +39,9 @@ describe('sfu-task config', () => {
       announcedIp: '127.0.0.1',
       ecsMetadataUri: undefined,
       portRange: undefined,
-      engine: 'werift',
-      mediasoup: { workerBin: undefined, rtcPort: 44_444, workers: availableParallelism() },
+      engine: installed ? 'mediasoup' : 'werift',
+      engineReason: config.engineReason,
+      mediasoup: { workerBin: installed?.path, rtcPort: 44_444, workers: availableParallelism() },
       idleMs: 300_000,
       keepaliveMs: 240_000,
       rotateMs: 110 * 60_000,
@@ -47,6 +58,7 @@ describe('sfu-task config', () => {
       RTC_MIN_PORT: '40000',
       RTC_MAX_PORT: '40100',
       SFU_ENGINE: 'mediasoup',
+      MEDIASOUP_WORKER_BIN: '/bin/true',
       ROOM_IDLE_SECONDS: '1.5',
       KEEPALIVE_SECONDS: '60',
       SIGNALING_ROTATE_SECONDS: '3600',
@@ -66,9 +78,17 @@ describe('sfu-task config', () => {
   });
 
   it('mediasoup: worker binary, WebRtcServer port and worker count', () => {
-    const config = loadConfig({ ...base, SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/opt/mediasoup-worker', MEDIASOUP_RTC_PORT: '50000', MEDIASOUP_WORKERS: '2' });
-    expect(config.mediasoup).toEqual({ workerBin: '/opt/mediasoup-worker', rtcPort: 50000, workers: 2 });
+    const config = loadConfig({ ...base, SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/bin/true', MEDIASOUP_RTC_PORT: '50000', MEDIASOUP_WORKERS: '2' });
+    expect(config.mediasoup).toEqual({ workerBin: '/bin/true', rtcPort: 50000, workers: 2 });
+    expect(config.engineReason).toBe('SFU_ENGINE=mediasoup, MEDIASOUP_WORKER_BIN=/bin/true');
     expect(loadConfig({ ...base, MEDIASOUP_RTC_PORT: '0' }).mediasoup.rtcPort).toBe(0); // any free port
+    // a worker found is used without SFU_ENGINE; SFU_ENGINE=werift still forces werift
+    expect(loadConfig({ ...base, MEDIASOUP_WORKER_BIN: '/bin/true' }).engine).toBe('mediasoup');
+    expect(loadConfig({ ...base, MEDIASOUP_WORKER_BIN: '/bin/true', SFU_ENGINE: 'werift' }).engine).toBe('werift');
+    expect(loadConfig({ ...base, MEDIASOUP_WORKER_BIN: '/nonexistent/worker' }).engine).toBe('werift');
+    expect(message({ ...base, SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/nonexistent/worker' })).toMatch(
+      /^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/worker \(/,
+    );
   });
 
   it('an empty SFU_TOKEN is no token (before the signaling plane mints them)', () => {

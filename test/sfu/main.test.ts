@@ -115,7 +115,7 @@ describe('sfu-task process: signaling connection', () => {
     await startWith({ SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
     expect(await sfu!.exited).toBe(1);
     expect(sfu!.output().trim()).toMatch(
-      /^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/mediasoup-worker \(this install has none; build the SFU image, or set MEDIASOUP_WORKER_BIN to a mediasoup 3\.\d+\.\d+ worker, or use SFU_ENGINE=werift\)$/,
+      /^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/mediasoup-worker \(this install has none; run "npm rebuild mediasoup --ignore-scripts=false", or set MEDIASOUP_WORKER_BIN to a mediasoup 3\.\d+\.\d+ worker, or use SFU_ENGINE=werift\)$/,
     );
   });
 

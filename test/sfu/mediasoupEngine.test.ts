@@ -3,15 +3,19 @@
  * mediasoup's own ortc computes the RTP parameters) with real Chromium SDP, and the start-up check
  * that refuses to run without a worker binary. Media itself needs a worker (see README).
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as sdpTransform from 'sdp-transform';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chooseEngine } from '../../sfu-task/src/engines/engineChoice.ts';
 import { createEngine } from '../../sfu-task/src/engines/createEngine.ts';
 import type { ConnectionState } from '../../sfu-task/src/engines/MediaEngine.ts';
 import { MediasoupConsumerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupConsumerConnection.ts';
 import { MediasoupEngine } from '../../sfu-task/src/engines/mediasoup/MediasoupEngine.ts';
 import { MediasoupProducerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupProducerConnection.ts';
 import { connectionState } from '../../sfu-task/src/engines/mediasoup/transportState.ts';
-import { checkWorkerBin, defaultWorkerBin, workerBinPath } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
+import { cachedWorkerBin, defaultWorkerBin, findWorkerBin, missingWorkerReason, requireWorkerBin } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
 import { type WorkerSlot, WorkerSlotError } from '../../sfu-task/src/engines/mediasoup/WorkerSlot.ts';
 import { ClientInputError, ConfigError } from '../../sfu-task/src/errors.ts';
 import { fixture } from '../fixtures/sdp/bridgeFixtures.ts';
@@ -312,35 +316,72 @@ describe('mediasoup engine start-up', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(/^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/mediasoup-worker \(.*MEDIASOUP_WORKER_BIN.*\)$/);
-    await expect(checkWorkerBin('/nonexistent/mediasoup-worker')).rejects.toBeInstanceOf(ConfigError);
+    expect(() => requireWorkerBin('/nonexistent/mediasoup-worker')).toThrow(ConfigError);
+  });
+});
+
+describe('finding the worker binary', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'worker-home-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  /** An executable file at ~/.cache/video-rooms/mediasoup-worker-<version> of the temporary home. */
+  const cacheWorker = () => {
+    const path = cachedWorkerBin(home);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, '#!/bin/sh\n', { mode: 0o755 });
+    return path;
+  };
+
+  it('MEDIASOUP_WORKER_BIN when set (and no other), else this machine\'s cache, else mediasoup\'s install', async () => {
+    const mediasoup = await import('mediasoup');
+    expect(cachedWorkerBin(home)).toBe(join(home, '.cache', 'video-rooms', `mediasoup-worker-${mediasoup.version}`));
+    if (!process.env.MEDIASOUP_WORKER_BIN) expect(defaultWorkerBin()).toBe(mediasoup.workerBin);
+    const installed = findWorkerBin(undefined, home);
+    // this install has no worker of its own unless mediasoup's install step ran
+    expect(installed === undefined || installed.source === 'install').toBe(true);
+    const cached = cacheWorker();
+    expect(findWorkerBin(undefined, home)).toEqual({ path: cached, source: 'cache' });
+    expect(findWorkerBin('/bin/true', home)).toEqual({ path: '/bin/true', source: 'MEDIASOUP_WORKER_BIN' });
+    expect(findWorkerBin('/nonexistent/worker', home)).toBeUndefined(); // a configured one is not second-guessed
+    expect(missingWorkerReason(undefined, home)).toBe(`no mediasoup worker binary at ${cached} or ${defaultWorkerBin()}`);
   });
 
-  it('uses MEDIASOUP_WORKER_BIN when set, mediasoup\'s own worker path otherwise', async () => {
-    const mediasoup = await import('mediasoup');
-    expect(workerBinPath('/opt/worker')).toBe('/opt/worker');
-    expect(workerBinPath(undefined)).toBe(defaultWorkerBin());
-    if (!process.env.MEDIASOUP_WORKER_BIN) expect(defaultWorkerBin()).toBe(mediasoup.workerBin);
+  it('the engine: SFU_ENGINE forces either; unset, mediasoup where a worker is found, werift otherwise, with the reason', () => {
+    expect(chooseEngine('werift', undefined, home)).toEqual({ engine: 'werift', workerBin: undefined, reason: 'SFU_ENGINE=werift' });
+    expect(() => chooseEngine('mediasoup', '/nonexistent/worker', home)).toThrow(/^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/worker/);
+    const none = chooseEngine(undefined, '/nonexistent/worker', home);
+    expect(none.engine).toBe('werift');
+    expect(none.reason).toMatch(/^no mediasoup worker binary at \/nonexistent\/worker; set MEDIASOUP_WORKER_BIN/);
+    const cached = cacheWorker();
+    expect(chooseEngine(undefined, undefined, home)).toEqual({
+      engine: 'mediasoup',
+      workerBin: { path: cached, source: 'cache' },
+      reason: `the worker built for this machine at ${cached} found`,
+    });
+    expect(chooseEngine('mediasoup', undefined, home).reason).toBe(`SFU_ENGINE=mediasoup, the worker built for this machine at ${cached}`);
   });
 });
 
 describe('engines the e2e suites can cover', () => {
-  it('werift always; mediasoup only with a worker binary, on a command line that carries its settings', () => {
-    const saved = process.env.MEDIASOUP_WORKER_BIN;
+  it('werift always; mediasoup with a worker found, and whenever one is configured (then a broken one fails the suites)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'worker-home-'));
     try {
-      process.env.MEDIASOUP_WORKER_BIN = '/nonexistent/mediasoup-worker';
-      const without = availableEngines();
-      expect(without.engines.map((e) => e.name)).toEqual(['werift']);
-      expect(without.coverage).toBe('SFU engines covered: werift (not mediasoup: no worker binary at /nonexistent/mediasoup-worker)');
-      process.env.MEDIASOUP_WORKER_BIN = '/bin/true'; // executable: counts as found (whether it runs is the SFU's business)
-      const withWorker = availableEngines();
-      expect(withWorker.engines.map((e) => e.name)).toEqual(['werift', 'mediasoup']);
-      expect(withWorker.engines[1]!.stackEnv.SFU_TASK_COMMAND).toBe(
-        'env SFU_ENGINE=mediasoup MEDIASOUP_WORKER_BIN=/bin/true MEDIASOUP_WORKERS=1 MEDIASOUP_RTC_PORT=0 node --import tsx sfu-task/src/main.ts',
-      );
-      expect(withWorker.coverage).toBe('SFU engines covered: werift, mediasoup');
+      const installed = findWorkerBin(undefined, home);
+      const without = availableEngines({}, home);
+      if (!installed) {
+        expect(without.engines.map((e) => e.name)).toEqual(['werift']);
+        expect(without.coverage).toBe(`SFU engines covered: werift (not mediasoup: no mediasoup worker binary at ${cachedWorkerBin(home)} or ${defaultWorkerBin()})`);
+      }
+      const configured = availableEngines({ MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' }, home);
+      expect(configured.engines.map((e) => e.name)).toEqual(['werift', 'mediasoup']);
+      expect(configured.engines[1]!.stackEnv).toMatchObject({ SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
+      expect(configured.engines[1]!.sfuEnv).toMatchObject({ SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKERS: '1', MEDIASOUP_RTC_PORT: '0' });
+      expect(configured.coverage).toBe('SFU engines covered: werift, mediasoup');
     } finally {
-      if (saved === undefined) delete process.env.MEDIASOUP_WORKER_BIN;
-      else process.env.MEDIASOUP_WORKER_BIN = saved;
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

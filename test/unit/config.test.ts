@@ -10,7 +10,6 @@ describe('lambda config', () => {
   it('has defaults for everything but the table names', () => {
     const cfg = loadConfig({ ...tables });
     expect(cfg.rooms).toEqual({ warmRooms: 1, maxRooms: 20, anonymousMaxRooms: 20, startTimeoutSeconds: 600, closedRetentionSeconds: 86_400, sfuReconnectGraceSeconds: 60, clientReconnectGraceSeconds: 10 });
-    expect(cfg.sfu.engine).toBe('werift');
     expect(cfg.tokens.jwksUri).toBe('http://127.0.0.1:8080/.well-known/jwks.json');
     expect(cfg.dynamoDbEndpoint).toBeUndefined();
     expect(cfg.ecs.subnets).toEqual([]);

@@ -24,11 +24,9 @@ export async function createEngine(name: EngineName, network: EngineNetwork, med
     case 'werift':
       return new WeriftEngine({ announcedIp: network.announcedIp, ...(network.portRange && { portRange: network.portRange }) });
     case 'mediasoup': {
-      const { checkWorkerBin, workerBinPath } = await import('./mediasoup/workerBin.ts');
+      const { requireWorkerBin } = await import('./mediasoup/workerBin.ts');
       const config = mediasoupConfig ?? { workerBin: undefined, rtcPort: DEFAULT_MEDIASOUP_RTC_PORT, workers: 1 };
-      const bin = workerBinPath(config.workerBin);
-      await checkWorkerBin(bin);
-      if (config.workerBin) process.env.MEDIASOUP_WORKER_BIN = config.workerBin;
+      process.env.MEDIASOUP_WORKER_BIN = requireWorkerBin(config.workerBin).path;
       const { MediasoupEngine } = await import('./mediasoup/MediasoupEngine.ts');
       return MediasoupEngine.start({
         announcedIp: network.announcedIp,

@@ -96,14 +96,33 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     }
   }
 
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Closes with 1000 (a deliberate close: the signaling plane closes the room at once). Resolves once
+   * the sockets are closed, or after `flushMs`, so that a process exiting next does not cut the
+   * close frame off (and leave its room to the reconnect grace).
+   */
+  close(flushMs = 1000): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     for (const timer of [this.reconnectTimer, this.rotateTimer, this.offlineTimer]) clearTimeout(timer);
     clearInterval(this.keepaliveTimer);
-    for (const link of [this.active, this.pending]) if (link) this.dispose(link, 1000, 'sfu closing');
+    const links = [this.active, this.pending].filter((link): link is Link => link !== undefined);
     this.active = undefined;
     this.pending = undefined;
+    return Promise.all(
+      links.map(
+        (link) =>
+          new Promise<void>((resolve) => {
+            if (link.ws.readyState === WebSocket.CLOSED) return resolve();
+            const timer = setTimeout(resolve, flushMs);
+            link.ws.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            this.dispose(link, 1000, 'sfu closing');
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   private open(rotation: boolean): void {

@@ -12,7 +12,7 @@ import type { ConsumerConnection, MediaEngine, ProducerConnection } from '../Med
 import { MediasoupConsumerConnection } from './MediasoupConsumerConnection.ts';
 import { MediasoupProducerConnection } from './MediasoupProducerConnection.ts';
 import type { MediasoupPublishedTrack } from './MediasoupPublishedTrack.ts';
-import { checkWorkerBin } from './workerBin.ts';
+import { requireWorkerBin } from './workerBin.ts';
 import { createWorkerSlot, type WorkerSlot, WorkerSlotError, type WorkerSlotOptions } from './WorkerSlot.ts';
 
 export interface EngineDeps {
@@ -48,7 +48,7 @@ export class MediasoupEngine implements MediaEngine {
    * start. `deps` replace the worker side in tests.
    */
   static async start(options: MediasoupEngineOptions, deps: Partial<EngineDeps> = {}): Promise<MediasoupEngine> {
-    const { checkWorker = () => checkWorkerBin(mediasoup.workerBin), createSlot = createWorkerSlot } = deps;
+    const { checkWorker = async () => void requireWorkerBin(mediasoup.workerBin), createSlot = createWorkerSlot } = deps;
     await checkWorker();
     const slots: WorkerSlot[] = [];
     try {
