@@ -32,6 +32,50 @@ export async function newContext(browser: Browser, origin: string, allowMedia = 
   return context;
 }
 
+/**
+ * A network that lets no UDP through to the SFU, as seen by the page: every UDP candidate of the
+ * SFU's descriptions and trickled candidates is dropped before the browser sees it, so ICE can only
+ * pair over TCP (mediasoup's WebRtcServer offers a passive TCP candidate).
+ */
+export async function blockUdpToSfu(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const udp = /^a=candidate:\S+ \d+ udp /i;
+    const proto = RTCPeerConnection.prototype;
+    const setRemote = proto.setRemoteDescription;
+    proto.setRemoteDescription = function (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) {
+      const sdp = description?.sdp?.split('\r\n').filter((line) => !udp.test(line)).join('\r\n');
+      return (setRemote as (d?: RTCSessionDescriptionInit) => Promise<void>).call(this, description && { type: description.type, ...(sdp !== undefined && { sdp }) });
+    } as typeof proto.setRemoteDescription;
+    const addCandidate = proto.addIceCandidate;
+    proto.addIceCandidate = function (this: RTCPeerConnection, candidate?: RTCIceCandidateInit | null) {
+      if (candidate?.candidate && udp.test(`a=${candidate.candidate}`)) return Promise.resolve();
+      return (addCandidate as (c?: RTCIceCandidateInit) => Promise<void>).call(this, candidate ?? undefined);
+    } as typeof proto.addIceCandidate;
+  });
+}
+
+/** The transport protocol of each connected peer connection's selected candidate pair (local side). */
+export async function selectedProtocols(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
+    const out: string[] = [];
+    for (const pc of pcs) {
+      if (pc.connectionState !== 'connected') continue;
+      const report = await pc.getStats();
+      const byId = new Map<string, Record<string, unknown>>();
+      report.forEach((s: Record<string, unknown>) => byId.set(s.id as string, s));
+      for (const s of byId.values()) {
+        if (s.type === 'transport' && s.selectedCandidatePairId) {
+          const pair = byId.get(s.selectedCandidatePairId as string);
+          const local = pair && byId.get(pair.localCandidateId as string);
+          if (local) out.push(String(local.protocol));
+        }
+      }
+    }
+    return out;
+  });
+}
+
 export async function openRoomPage(context: BrowserContext, url: string, displayName: string): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript((name) => localStorage.setItem('video-rooms.displayName', name), displayName);

@@ -9,7 +9,11 @@
  *   (the in-process engine tests).
  *
  * Synthetic payloads carry a magic, the publisher's id, the kind and a counter, and a filler derived
- * from them, so a receiver checks every payload byte and the continuity of the stream.
+ * from them, so a receiver checks every payload byte and the continuity of the stream. Video packets
+ * start with a real VP8 payload descriptor (RFC 7741: extended, no picture id, S bit on a frame's
+ * first packet) and, on a frame's first packet, the P bit of the VP8 frame tag: an SFU that reads
+ * VP8 (mediasoup drops video until a keyframe, and needs the descriptor to find one) sees a keyframe
+ * first and again after each PLI, as from a real encoder.
  * Loopback only: every socket is on 127.0.0.1.
  */
 import { EventEmitter } from 'node:events';
@@ -54,6 +58,10 @@ export interface ReceivedStream {
   counterGaps: number;
   /** Publisher id found in the payloads. */
   publishers: Set<string>;
+  /** Video: keyframes received (first packets of frames whose VP8 frame tag says key frame). */
+  keyframes: number;
+  /** Video: whether the first packet received began a keyframe. */
+  startedOnKeyframe?: boolean;
   lastSequence?: number;
   lastCounter?: number;
 }
@@ -109,6 +117,26 @@ export function syntheticPayload(publisher: string, kind: Kind, counter: number,
   o += id.length;
   for (let i = o; i < buf.length; i++) buf[i] = (counter * 31 + i * 7) & 0xff;
   return buf;
+}
+
+/** VP8 payload descriptor, 2 bytes: X=1 (then I=L=T=K=0), S on a frame's first packet, partition 0. */
+const VP8_START = 0x90;
+const VP8_CONTINUATION = 0x80;
+/** The VP8 frame tag's first byte: P (inverse key frame flag) is bit 0. */
+const VP8_KEY = 0x00;
+const VP8_DELTA = 0x01;
+
+/** A video packet's payload: the VP8 prefix (descriptor + frame tag byte), then the synthetic payload. */
+export function syntheticVideoPayload(publisher: string, counter: number, size: number, frameStart: boolean, keyframe: boolean): Buffer {
+  const prefix = Buffer.from([frameStart ? VP8_START : VP8_CONTINUATION, 0x00, frameStart && keyframe ? VP8_KEY : VP8_DELTA]);
+  return Buffer.concat([prefix, syntheticPayload(publisher, 'video', counter, Math.max(0, size - prefix.length))]);
+}
+
+/** A video payload's VP8 prefix: undefined if it is not the one syntheticVideoPayload writes. */
+function vp8Prefix(payload: Buffer): { frameStart: boolean; keyframe: boolean } | undefined {
+  if (payload.length < 3 || (payload[0] !== VP8_START && payload[0] !== VP8_CONTINUATION) || payload[1] !== 0x00) return undefined;
+  const frameStart = payload[0] === VP8_START;
+  return { frameStart, keyframe: frameStart && (payload[2]! & 0x01) === 0 };
 }
 
 /** Parses a synthetic payload; undefined if it is not one or any byte is wrong. */
@@ -176,6 +204,10 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   private readonly videoBitrate: number;
   private readonly fps: number;
   private producerAnswered = false;
+  /** The next video frame is a keyframe (the first one, and after each PLI). */
+  private keyframeWanted = true;
+  /** Keyframes this publisher sent. */
+  keyframesSent = 0;
   private producerQueue: HandshakeFrameData['candidate'][] = [];
   private closed = false;
 
@@ -273,7 +305,10 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     const video = new MediaStreamTrack({ kind: 'video' });
     pc.addTransceiver(audio, { direction: 'sendonly' });
     const videoSender: RTCRtpSender = pc.addTransceiver(video, { direction: 'sendonly' }).sender;
-    videoSender.onPictureLossIndication.subscribe(() => this.pliReceived++);
+    videoSender.onPictureLossIndication.subscribe(() => {
+      this.pliReceived++;
+      this.keyframeWanted = true; // as an encoder does: the next frame is a keyframe
+    });
     // Candidates gathered during setLocalDescription go out after the offer: hold them until then.
     const gate = new Gate((candidate) => this.send({ type: 'producer', sender: this.peerId, roomId: this.roomId, candidate }));
     pc.onIceCandidate.subscribe((candidate) => candidate && gate.push(candidate.toJSON()));
@@ -289,7 +324,7 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     const key = `${remotePeerId}/${kind}`;
     let s = this.received.get(key);
     if (!s) {
-      s = { packets: 0, corrupt: 0, sequenceGaps: 0, counterGaps: 0, publishers: new Set() };
+      s = { packets: 0, corrupt: 0, sequenceGaps: 0, counterGaps: 0, publishers: new Set(), keyframes: 0 };
       this.received.set(key, s);
     }
     return s;
@@ -436,7 +471,18 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   private record(remotePeerId: string, kind: Kind, rtp: RtpPacket): void {
     const s = this.stream(remotePeerId, kind);
     s.packets++;
-    const parsed = parseSyntheticPayload(rtp.payload);
+    let payload = rtp.payload;
+    if (kind === 'video') {
+      const vp8 = vp8Prefix(payload);
+      if (!vp8) {
+        s.corrupt++;
+        return;
+      }
+      if (vp8.keyframe) s.keyframes++;
+      s.startedOnKeyframe ??= vp8.keyframe;
+      payload = payload.subarray(3);
+    }
+    const parsed = parseSyntheticPayload(payload);
     if (!parsed || parsed.kind !== kind) {
       s.corrupt++;
       return;
@@ -468,9 +514,12 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
         audioTs = (audioTs + 960) >>> 0;
       }, 20),
       setInterval(() => {
+        const keyframe = this.keyframeWanted;
+        this.keyframeWanted = false;
+        if (keyframe) this.keyframesSent++;
         for (let i = 0; i < packetsPerFrame; i++) {
           const header = new RtpHeader({ payloadType: 96, sequenceNumber: videoSeq, timestamp: videoTs, marker: i === packetsPerFrame - 1 });
-          video.writeRtp(new RtpPacket(header, syntheticPayload(this.peerId, 'video', videoCounter++, packetBytes)));
+          video.writeRtp(new RtpPacket(header, syntheticVideoPayload(this.peerId, videoCounter++, packetBytes, i === 0, keyframe)));
           this.sent.video++;
           videoSeq = (videoSeq + 1) & 0xffff;
         }

@@ -5,10 +5,30 @@
  * rotation to a fresh connection before the 2-hour limit, idle exit 0, SIGTERM exit 0, and one clear
  * line + exit 1 for a bad configuration or the mediasoup engine without a worker binary.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WeriftParticipant } from '../helpers/weriftParticipant.ts';
+import { availableEngines } from './availableEngines.ts';
 import { MiniSignaling } from './miniSignaling.ts';
 import { type SfuProcess, startSfu } from './sfuProcess.ts';
+
+const { engines, coverage } = availableEngines();
+console.warn(`sfu-task process: ${coverage}`);
+
+/** Pids of a process's direct children (the mediasoup workers of an SFU process). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 const ROOM = 'room-main-test';
 const SFU = 'sfu-main-test';
@@ -50,8 +70,8 @@ describe('sfu-task process: signaling connection', () => {
     expect(sfu!.child.exitCode).toBeNull(); // a room that never had a client does not idle out
   });
 
-  it('reconnects with backoff after the server drops it, identifies again, and the call keeps its media', async () => {
-    const url = await startWith({ ROOM_IDLE_SECONDS: '30' });
+  it.each(engines)('$name: reconnects with backoff after the server drops it, identifies again, and the call keeps its media', async ({ sfuEnv }) => {
+    const url = await startWith({ ROOM_IDLE_SECONDS: '30', ...sfuEnv });
     await until(() => server!.currentSfu() !== undefined, 'SFU identify');
     const a = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'alice', token: 'alice-token' });
     const b = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'bob', token: 'bob-token' });
@@ -78,6 +98,24 @@ describe('sfu-task process: signaling connection', () => {
     const c = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'carol' });
     participants.push(c);
     await c.waitFor(() => c.stream('alice', 'audio').packets > 20 && c.stream('bob', 'video').packets > 20, 45_000, 'carol receives');
+  });
+
+  it.each(engines.filter((e) => e.name === 'mediasoup'))('$name: a worker that dies closes the room at once (a deliberate close), and the process exits 1', async ({ sfuEnv }) => {
+    const url = await startWith({ ROOM_IDLE_SECONDS: '30', ...sfuEnv });
+    await until(() => server!.currentSfu() !== undefined, 'SFU identify');
+    const a = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'alice' });
+    const b = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'bob' });
+    participants.push(a, b);
+    await a.waitFor(() => a.stream('bob', 'video').packets > 30, 45_000, 'media');
+    const workers = childPids(sfu!.child.pid!);
+    expect(workers).toHaveLength(1);
+    const connection = server!.currentSfu()!;
+    process.kill(workers[0]!, 'SIGKILL');
+    expect(await sfu!.exited).toBe(1);
+    // closed with 1000, so the signaling plane closes the room now instead of waiting out the SFU's reconnect grace
+    expect(connection.closed).toBe(true);
+    expect(connection.closeCode).toBe(1000);
+    expect(sfu!.output()).toMatch(/media engine failed/);
   });
 
   it('moves to a fresh connection before the 2-hour limit: identified on the new one before the old one closes', async () => {

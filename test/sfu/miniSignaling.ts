@@ -15,6 +15,8 @@ export interface Connection {
   peer?: { id: string; roomId: string; type: 'client' | 'sfu' };
   frames: Record<string, unknown>[];
   closed: boolean;
+  /** The WebSocket close code (1000: closed on purpose; 1006: dropped without a close frame). */
+  closeCode?: number;
 }
 
 export class MiniSignaling {
@@ -32,7 +34,10 @@ export class MiniSignaling {
       const connection: Connection = { id: this.connections.length + 1, ws, token, frames: [], closed: false };
       this.connections.push(connection);
       ws.on('message', (raw) => this.onMessage(connection, raw.toString()));
-      ws.on('close', () => this.onClose(connection));
+      ws.on('close', (code) => {
+        connection.closeCode = code;
+        this.onClose(connection);
+      });
     });
     return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/ws`;
   }

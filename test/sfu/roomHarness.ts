@@ -1,11 +1,14 @@
 /**
- * Wires a Room with a real WeriftEngine (loopback only) to werift test participants through direct
- * function calls: no WebSocket, frames are JSON round-tripped as on the wire.
+ * Wires a Room with a real engine (werift, or mediasoup with its worker; loopback only) to werift
+ * test participants through direct function calls: no WebSocket, frames are JSON round-tripped as on
+ * the wire.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { HandshakeData } from '../../protocol/index.ts';
-import { WeriftEngine } from '../../sfu-task/src/engines/werift/WeriftEngine.ts';
+import { createEngine } from '../../sfu-task/src/engines/createEngine.ts';
+import type { MediaEngine } from '../../sfu-task/src/engines/MediaEngine.ts';
 import { Room } from '../../sfu-task/src/room/Room.ts';
+import type { EngineName } from './availableEngines.ts';
 import { type HandshakeFrameData, WeriftParticipant } from '../helpers/weriftParticipant.ts';
 
 export const ROOM_ID = 'room-under-test';
@@ -13,7 +16,7 @@ export const SFU_ID = 'sfu-under-test';
 
 export interface Harness {
   room: Room;
-  engine: WeriftEngine;
+  engine: MediaEngine & { readonly connectionCount: number };
   participants: Map<string, WeriftParticipant>;
   /** Frames the room sent, in order. */
   outbound: HandshakeFrameData[];
@@ -25,8 +28,14 @@ export interface Harness {
 
 const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export function createHarness(): Harness {
-  const engine = new WeriftEngine({ announcedIp: '127.0.0.1' });
+/** The engine on loopback: mediasoup with one worker on any free port (its binary from availableEngines). */
+export async function startEngine(name: EngineName, workerBin?: string): Promise<Harness['engine']> {
+  const engine = await createEngine(name, { announcedIp: '127.0.0.1', portRange: undefined }, { workerBin, rtcPort: 0, workers: 1 });
+  return engine as Harness['engine'];
+}
+
+export async function createHarness(name: EngineName = 'werift', workerBin?: string): Promise<Harness> {
+  const engine = await startEngine(name, workerBin);
   const logger = new Logger({ serviceName: 'sfu-test', logLevel: 'SILENT' });
   const room = new Room({ roomId: ROOM_ID, sfuId: SFU_ID, engine, logger });
   const participants = new Map<string, WeriftParticipant>();

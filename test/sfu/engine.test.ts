@@ -1,13 +1,18 @@
 /**
- * The werift engine in-process, behind the real Room: werift test participants wired by direct
- * function calls publish synthetic Opus + VP8 RTP (about 500 kbit/s video) and each receives the
- * others' RTP with payload intact and sequence continuity; a leave closes the consumers of the
- * leaver's media; bad input gets an error and the room keeps working.
+ * Each engine in-process (werift; mediasoup with its worker where one is found), behind the real
+ * Room: werift test participants wired by direct function calls publish synthetic Opus + VP8 RTP
+ * (about 500 kbit/s video) and each receives the others' RTP with payload intact and sequence
+ * continuity, starting from a keyframe; a leave closes the consumers of the leaver's media; bad input
+ * gets an error and the room keeps working.
  * No timed assertions: every wait is "until this holds" with a generous timeout.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
+import { availableEngines } from './availableEngines.ts';
 import { createHarness, type Harness, ROOM_ID } from './roomHarness.ts';
+
+const { engines, coverage } = availableEngines();
+console.warn(`engine: ${coverage}`);
 
 let harness: Harness | undefined;
 
@@ -33,11 +38,15 @@ function expectIntact(receiver: WeriftParticipant, from: string): void {
     expect(s.counterGaps, `${receiver.peerId} <- ${from} ${kind}: publisher counter gaps`).toBe(0);
     expect([...s.publishers]).toEqual([from]);
   }
+  // a receiver's video starts with (or soon gets) a keyframe: the SFU asks the publisher for one
+  expect(receiver.stream(from, 'video').keyframes, `${receiver.peerId} <- ${from}: keyframes`).toBeGreaterThan(0);
 }
 
-describe('werift engine behind the room', () => {
+describe.each(engines)('$name engine behind the room', ({ name, sfuEnv }) => {
+  const harnessFor = () => createHarness(name, sfuEnv.MEDIASOUP_WORKER_BIN);
+
   it('forwards each participant\'s audio and video to every other participant, intact and in sequence', async () => {
-    harness = createHarness();
+    harness = await harnessFor();
     const a = await harness.add('alice');
     const b = await harness.add('bob');
     await receivesFrom(a, ['bob']);
@@ -64,7 +73,7 @@ describe('werift engine behind the room', () => {
   });
 
   it('a leave closes the leaver\'s connections and every consumer of its media; the others keep theirs', async () => {
-    harness = createHarness();
+    harness = await harnessFor();
     const a = await harness.add('alice');
     const b = await harness.add('bob');
     await harness.add('carol');
@@ -87,7 +96,7 @@ describe('werift engine behind the room', () => {
   });
 
   it('bad input gets an error handshake to that client only, and the room keeps working', async () => {
-    harness = createHarness();
+    harness = await harnessFor();
     const a = await harness.add('alice');
     const b = await harness.add('bob');
     await receivesFrom(a, ['bob'], 20);
