@@ -124,6 +124,9 @@ describe('publish offer -> RTP parameters', () => {
     expect(video!.rtpParameters.headerExtensions!.map((e) => e.uri)).toEqual(
       expect.arrayContaining(['urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id']),
     );
+    // offered, and known to the router, but not for VP8: with it Chromium's simulcast never gave mediasoup a keyframe
+    expect(fixture('publish-simulcast')).toContain('dependency-descriptor');
+    expect(video!.rtpParameters.headerExtensions!.map((e) => e.uri).join()).not.toContain('dependency-descriptor');
   });
 
   it('rejects sections the router cannot take (no common codec, data channel, client-rejected) and keeps their place', () => {

@@ -69,6 +69,7 @@ function readSection(section: MediaSection, index: number, caps: types.RtpCapabi
         (h) => h.kind === kind && h.uri === ext.uri && (h.direction === undefined || h.direction === 'sendrecv' || h.direction === 'recvonly'),
       ),
     )
+    .filter((ext) => ext.uri !== DEPENDENCY_DESCRIPTOR_URI || readsDependencyDescriptor(chosen.mimeType))
     .map((ext) => ({ uri: ext.uri as types.RtpHeaderExtensionUri, id: ext.value }));
 
   const cname = section.ssrcs?.find((s) => s.attribute === 'cname')?.value ?? sessionCname;
@@ -86,6 +87,17 @@ function readSection(section: MediaSection, index: number, caps: types.RtpCapabi
   if (encodings.length === 0) return { mid, kind, action: 'reject', reason: 'sends neither SSRCs nor simulcast rids' };
   rtpParameters.encodings = encodings;
   return { mid, kind, action: 'produce', rtpParameters, trackId: trackIdOf(section) };
+}
+
+const DEPENDENCY_DESCRIPTOR_URI = 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension';
+
+/**
+ * mediasoup reads the dependency descriptor for AV1 and H.264 only; for VP8 and VP9 it reads the
+ * codec's own payload descriptor. With the extension negotiated, Chromium's simulcast VP8 carries
+ * its layer information there instead, and mediasoup then never sees a keyframe: no video at all.
+ */
+function readsDependencyDescriptor(mimeType: string): boolean {
+  return /\/(AV1|H264)$/i.test(mimeType);
 }
 
 /** The router codec capability matching an offered codec, if any. */
