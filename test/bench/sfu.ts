@@ -1,10 +1,10 @@
 /**
  * `npm run bench:sfu [-- --engine werift|mediasoup]`: one publisher sending synthetic VP8 at about
  * 500 kbit/s plus Opus, and N subscribers (1, 5, 10, 20, 40), through the real SFU process
- * (sfu-task/src/main.ts with the chosen engine, werift by default, a child process so that its CPU and
- * memory are its own; with mediasoup, its worker processes are counted in) and a tiny in-process
- * signaling server. mediasoup needs a worker binary (its install step, or MEDIASOUP_WORKER_BIN): without
- * one the run says so and measures nothing (exit 1).
+ * (sfu-task/src/main.ts, a child process so that its CPU and memory are its own; with mediasoup, its
+ * worker process is counted in) and a tiny in-process signaling server. Without `--engine` it runs
+ * the same load on both engines, one after the other (mediasoup where a worker binary is found), and
+ * prints both tables and a side-by-side comparison with the ratio.
  * Subscribers are added step by step; per N, after a warm-up, one measuring window gives:
  * forwarded packets/s (received by the subscribers), the SFU process's CPU share of one core
  * (/proc/<pid>/stat), its resident memory, and the subscribers' packet loss (publisher counters).
@@ -68,15 +68,21 @@ function sampleProcess(pid: number): Sample {
 
 type Engine = 'werift' | 'mediasoup';
 
-function engineArg(argv: string[]): Engine {
+/** `--engine X`: that one; otherwise both, mediasoup where a worker binary is found. */
+function enginesToRun(argv: string[]): Engine[] {
   const i = argv.indexOf('--engine');
-  const value = i >= 0 ? argv[i + 1] : (argv.find((a) => a.startsWith('--engine='))?.slice('--engine='.length) ?? 'werift');
+  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--engine='))?.slice('--engine='.length);
+  if (value === undefined) {
+    if (findWorkerBin(process.env.MEDIASOUP_WORKER_BIN || undefined)) return ['werift', 'mediasoup'];
+    console.log(`bench:sfu: werift only (${missingWorkerReason(process.env.MEDIASOUP_WORKER_BIN || undefined)})`);
+    return ['werift'];
+  }
   if (value !== 'werift' && value !== 'mediasoup') throw new Error(`--engine must be werift or mediasoup, got ${String(value)}`);
-  return value;
+  return [value];
 }
 
 /** The SFU environment of the engine; for mediasoup, stops here when no worker binary exists. */
-async function engineEnv(engine: Engine): Promise<Record<string, string>> {
+function engineEnv(engine: Engine): Record<string, string> {
   if (engine === 'werift') return { SFU_ENGINE: 'werift' };
   const configured = process.env.MEDIASOUP_WORKER_BIN || undefined;
   const bin = findWorkerBin(configured);
@@ -124,9 +130,27 @@ function delta(before: ReturnType<typeof snapshot>, after: ReturnType<typeof sna
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function main(): Promise<void> {
-  const engine = engineArg(process.argv.slice(2));
-  const env = await engineEnv(engine);
+interface Row {
+  n: number;
+  pps: number;
+  cpu: number;
+  rssMb: number;
+  loss: number;
+  usPerPacket: number;
+}
+
+interface EngineResult {
+  engine: Engine;
+  rows: Row[];
+  /** Extrapolated from the largest step: CPU of one core per subscriber beyond the idle base. */
+  perSubscriber: number;
+  streamsPerCore: number;
+  underLimit: number;
+}
+
+/** One engine's run: SFU process, publisher child, subscribers added step by step. */
+async function measure(engine: Engine): Promise<EngineResult> {
+  const env = engineEnv(engine);
   const signaling = new MiniSignaling();
   const url = await signaling.listen();
   const sfu = startSfu({
@@ -145,7 +169,7 @@ async function main(): Promise<void> {
   }, 15 * 60_000);
   const subscribers: WeriftParticipant[] = [];
   let publisherProcess: ReturnType<typeof spawn> | undefined;
-  const rows: { n: number; pps: number; cpu: number; rssMb: number; loss: number; usPerPacket: number }[] = [];
+  const rows: Row[] = [];
   try {
     const deadline = Date.now() + 30_000;
     while (!signaling.currentSfu()) {
@@ -157,8 +181,8 @@ async function main(): Promise<void> {
     publisherProcess = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, 'publisher', url], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    console.log(`engine ${engine}: SFU pid ${pid}, ${idle.rssMb.toFixed(0)} MB at start${engine === 'mediasoup' ? ' (with its workers)' : ''}; publisher: VP8 ~500 kbit/s (30 fps) + Opus 50 packets/s`);
     console.log('');
+    console.log(`engine ${engine}: SFU pid ${pid}, ${idle.rssMb.toFixed(0)} MB at start${engine === 'mediasoup' ? ' (with its worker)' : ''}; publisher: VP8 ~500 kbit/s (30 fps) + Opus 50 packets/s`);
     console.log('    N | forwarded pkt/s | SFU CPU (one core) | SFU RSS MB | subscriber loss | CPU us/pkt | subscribers\' CPU');
     console.log('------+-----------------+--------------------+------------+-----------------+------------+------------------');
     for (const n of STEPS) {
@@ -211,26 +235,51 @@ async function main(): Promise<void> {
     }
   } finally {
     clearTimeout(hardStop);
-    for (const s of subscribers) await s.close();
+    for (const s of subscribers.splice(0)) await s.close();
     publisherProcess?.kill('SIGTERM');
     await sfu.stop('SIGTERM');
     await signaling.close();
   }
-  const under = rows.filter((r) => r.cpu < CPU_LIMIT);
-  const largest = under.at(-1);
-  console.log('');
-  console.log(largest ? `largest N under 80% of one core: ${largest.n}` : 'no N stayed under 80% of one core');
-  const last = rows.at(-1);
-  if (last && last.n > 0 && last.cpu > 0) {
-    // Linear extrapolation from the largest step: CPU per subscriber beyond the idle base.
-    const first = rows[0]!;
-    const perSubscriber = last.n > first.n ? (last.cpu - first.cpu) / (last.n - first.n) : last.cpu / last.n;
-    const base = first.cpu - perSubscriber * first.n;
-    const estimate = Math.floor((CPU_LIMIT - base) / perSubscriber);
-    const videoStreamsPerCore = Math.floor((1 - base) / perSubscriber);
-    console.log(
-      `extrapolated: ~${(perSubscriber * 100).toFixed(2)}% of a core per subscriber -> ~${estimate} subscribers under 80%, ~${videoStreamsPerCore} forwarded video streams (+ audio) per core`,
-    );
+  // Linear extrapolation from the largest step: CPU per subscriber beyond the idle base.
+  const first = rows[0]!;
+  const last = rows.at(-1)!;
+  const perSubscriber = last.n > first.n ? (last.cpu - first.cpu) / (last.n - first.n) : last.cpu / last.n;
+  const base = first.cpu - perSubscriber * first.n;
+  const result: EngineResult = {
+    engine,
+    rows,
+    perSubscriber,
+    streamsPerCore: Math.floor((1 - base) / perSubscriber),
+    underLimit: Math.floor((CPU_LIMIT - base) / perSubscriber),
+  };
+  const under = rows.filter((r) => r.cpu < CPU_LIMIT).at(-1);
+  console.log(under ? `largest N measured under 80% of one core: ${under.n}` : 'no N stayed under 80% of one core');
+  console.log(
+    `extrapolated: ~${(perSubscriber * 100).toFixed(2)}% of a core per subscriber -> ~${result.underLimit} subscribers under 80%, ~${result.streamsPerCore} forwarded video streams (+ audio) per core`,
+  );
+  return result;
+}
+
+async function main(): Promise<void> {
+  const results: EngineResult[] = [];
+  for (const engine of enginesToRun(process.argv.slice(2))) results.push(await measure(engine));
+  if (results.length === 2) {
+    const [w, m] = results as [EngineResult, EngineResult];
+    console.log('');
+    console.log('side by side (same load, same machine)');
+    console.log('                                   |   werift | mediasoup | mediasoup / werift');
+    console.log('-----------------------------------+----------+-----------+-------------------');
+    const line = (label: string, a: number, b: number, digits = 1, better: 'lower' | 'higher' = 'lower') => {
+      const ratio = better === 'lower' ? a / b : b / a;
+      console.log(`${label.padEnd(35)}| ${a.toFixed(digits).padStart(8)} | ${b.toFixed(digits).padStart(9)} | ${ratio.toFixed(2).padStart(8)}x ${better === 'lower' ? 'cheaper' : 'more'}`);
+    };
+    const lastW = w.rows.at(-1)!;
+    const lastM = m.rows.at(-1)!;
+    line(`CPU us per forwarded packet (N=${lastW.n})`, lastW.usPerPacket, lastM.usPerPacket);
+    line(`SFU CPU % of a core (N=${lastW.n})`, lastW.cpu * 100, lastM.cpu * 100);
+    line('CPU % of a core per subscriber', w.perSubscriber * 100, m.perSubscriber * 100, 3);
+    line('video streams (+ audio) per core', w.streamsPerCore, m.streamsPerCore, 0, 'higher');
+    line(`SFU RSS MB (N=${lastW.n})`, lastW.rssMb, lastM.rssMb, 0);
   }
   process.exit(0);
 }

@@ -4,6 +4,7 @@
  * cases run once per SFU engine that can start here (werift always, mediasoup with a worker binary:
  * test/sfu/availableEngines.ts), each on its own stack; the run prints which engines it covered.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { joinWerift, sfuPid, startAndClaim } from '../helpers/roomOnStack.ts';
@@ -35,7 +36,24 @@ async function expectMediaBetween(participants: WeriftParticipant[], minPackets 
   }
 }
 
-describe.each(engines)('media through the local stack ($name)', ({ stackEnv }) => {
+/** Pids of a process's direct children (a mediasoup SFU task's workers). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const isRoomClosed = (f: Record<string, unknown>) => f.type === 'event' && (f.event as { type: string }).type === 'RoomClosedEvent';
+
+describe.each(engines)('media through the local stack ($name)', ({ name, stackEnv }) => {
   let stack: TestStack;
 
   beforeAll(async () => {
@@ -101,6 +119,42 @@ describe.each(engines)('media through the local stack ($name)', ({ stackEnv }) =
     await expectMediaBetween([a, b, c]);
     await Promise.all([a.close(), b.close(), c.close()]);
   });
+
+  it('a participant that leaves and comes back (a new peer) receives everyone again, and everyone receives it', async () => {
+    await startAndClaim(stack, 'back-room');
+    const a = await joinWerift(stack, 'back-room');
+    const b = await joinWerift(stack, 'back-room');
+    await expectMediaBetween([a, b]);
+    await b.close();
+    await a.waitFor(() => !a.consumerPeers().includes(b.peerId), 15_000, 'consumer of b closed');
+    const again = await joinWerift(stack, 'back-room');
+    await expectMediaBetween([a, again]);
+    for (const [receiver, sender] of [
+      [a, again],
+      [again, a],
+    ] as const) {
+      expect(receiver.stream(sender.peerId, 'video').keyframes, `${receiver.peerId} <- ${sender.peerId} keyframes`).toBeGreaterThan(0);
+    }
+    await Promise.all([a.close(), again.close()]);
+  });
+
+  if (name === 'mediasoup') {
+    it('a mediasoup worker that dies closes the room at once: every participant is told (the time is printed)', async () => {
+      const access = await startAndClaim(stack, 'worker-room');
+      const a = await joinWerift(stack, 'worker-room');
+      const b = await joinWerift(stack, 'worker-room');
+      await expectMediaBetween([a, b]);
+      const pid = sfuPid(access.roomId)!;
+      const workers = childPids(pid);
+      expect(workers).toHaveLength(1);
+      const killedAt = Date.now();
+      process.kill(workers[0]!, 'SIGKILL');
+      const told = await Promise.all([a, b].map((p) => p.waitForFrame(isRoomClosed, 20_000).then(() => Date.now() - killedAt)));
+      console.warn(`sfuMedia: worker killed -> RoomClosedEvent at every participant after ${Math.max(...told)} ms`);
+      expect((await stack.deps().roomRepository.getRoom(access.roomId))?.status).toBe('CLOSED');
+      await Promise.all([a.close(), b.close()]);
+    });
+  }
 
   it('bad input gets an error in a handshake frame to that peer only; the room keeps working', async () => {
     const access = await startAndClaim(stack, 'bad-input-room');
