@@ -58,7 +58,7 @@ const schema = z.object({
   siteUrl: z.union([z.literal(''), z.url()]).default(''),
   /** A claimed room's SFU exits this long after its last participant left. */
   roomIdleSeconds: int(5, 86_400).default(300),
-  sfuEngine: z.enum(['werift', 'mediasoup']).default('werift'),
+  sfuEngine: z.enum(['werift', 'mediasoup']).default('mediasoup'),
   /** werift: UDP ports the SFU's media uses, "min-max"; the only inbound ports of its security group (mediasoup: see sfuStack.ts). */
   sfuUdpPortRange: portRange.default({ min: 40000, max: 40999 }),
   /** Fargate CPU units of an SFU task (256 = a quarter vCPU) and its memory; Fargate allows only some pairs. */

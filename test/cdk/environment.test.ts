@@ -80,17 +80,17 @@ it('loads with config.ts and points at the deployed resources', () => {
   }
 });
 
-it('gives the SFU container the engine, idle timeout and UDP port range from context', () => {
-  const { min, max } = synth.settings.sfuUdpPortRange;
+it('gives the SFU container the engine, idle timeout and the engine\'s ports from context (the task definition owns the engine)', () => {
+  expect(synth.settings.sfuEngine).toBe('mediasoup');
   synth.template(synth.stacks.sfu).hasResourceProperties('AWS::ECS::TaskDefinition', {
     ContainerDefinitions: [
       {
         Name: 'sfu',
         Environment: [
-          { Name: 'SFU_ENGINE', Value: synth.settings.sfuEngine },
+          { Name: 'SFU_ENGINE', Value: 'mediasoup' },
           { Name: 'ROOM_IDLE_SECONDS', Value: String(synth.settings.roomIdleSeconds) },
-          { Name: 'RTC_MIN_PORT', Value: String(min) },
-          { Name: 'RTC_MAX_PORT', Value: String(max) },
+          { Name: 'MEDIASOUP_RTC_PORT', Value: '44444' },
+          { Name: 'MEDIASOUP_WORKERS', Value: '1' },
         ],
       },
     ],

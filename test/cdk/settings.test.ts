@@ -11,7 +11,7 @@ describe('settings', () => {
   });
 
   it('has defaults for everything', () => {
-    expect(parseSettings({})).toMatchObject({ warmRooms: 1, maxRooms: 20, roomIdleSeconds: 300, sfuEngine: 'werift', turnServers: [], alarmEmail: '' });
+    expect(parseSettings({})).toMatchObject({ warmRooms: 1, maxRooms: 20, roomIdleSeconds: 300, sfuEngine: 'mediasoup', turnServers: [], alarmEmail: '' });
   });
 
   it('accepts -c key=value strings', () => {

@@ -35,13 +35,20 @@ function expectOnlyUdp(template: Template, min: number, max: number) {
 }
 
 describe('security group', () => {
-  it('opens only the UDP port range from cdk.json, nothing else inbound', () => {
-    const { min, max } = synth.settings.sfuUdpPortRange;
-    expectOnlyUdp(sfu, min, max);
+  it('cdk.json deploys mediasoup: only its WebRtcServer ports are open, UDP and TCP', () => {
+    expect(synth.settings.sfuEngine).toBe('mediasoup');
+    const ingress = Object.values(resourcesOf(sfu, 'AWS::EC2::SecurityGroup'))[0]?.Properties?.SecurityGroupIngress as { IpProtocol: string; FromPort: number }[];
+    expect(ingress.map((r) => [r.IpProtocol, r.FromPort])).toEqual([
+      ['udp', 44444],
+      ['tcp', 44444],
+    ]);
+    expect(Object.keys(resourcesOf(sfu, 'AWS::EC2::SecurityGroupIngress'))).toEqual([]);
   });
 
-  it('follows the sfuUdpPortRange context setting', () => {
-    expectOnlyUdp(sfuStackWith({ sfuUdpPortRange: '50000-50100' }), 50000, 50100);
+  it('werift: opens only its UDP port range (sfuUdpPortRange), nothing else inbound', () => {
+    const { min, max } = synth.settings.sfuUdpPortRange;
+    expectOnlyUdp(sfuStackWith({ sfuEngine: 'werift' }), min, max);
+    expectOnlyUdp(sfuStackWith({ sfuEngine: 'werift', sfuUdpPortRange: '50000-50100' }), 50000, 50100);
   });
 
   it('mediasoup: opens only the WebRtcServer ports (one per worker = per vCPU), UDP and TCP, and tells the task', () => {
