@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 
+import { PEER_ID_PATTERN } from './mediaStream.ts';
 import { URL_PATH_PATTERN, URL_PATH_RULE } from './urlPath.ts';
 
 export { URL_PATH_PATTERN, URL_PATH_RULE };
@@ -214,7 +215,8 @@ export interface OAuthErrorResponse {
 /** Largest WebSocket message API Gateway accepts (128 KB). */
 export const MAX_WS_MESSAGE_BYTES = 128 * 1024;
 
-export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export { PEER_ID_PATTERN };
+export { mediaStreamId, parseMediaStreamId, type TrackSource } from './mediaStream.ts';
 const peerId = (name: string) =>
   z
     .string({ error: (i) => (i.input === undefined ? `missing ${name}` : `${name} must be a string`) })
@@ -249,6 +251,12 @@ export const iceCandidateSchema = z.object({
   usernameFragment: z.string().max(256).nullable().optional(),
 });
 
+/**
+ * The two peer connections of a client, whatever the room size: `producer` (the client publishes; it
+ * always offers) and `consumer` (the client receives everyone else's media on it; the SFU always
+ * offers, and renegotiates it as remote tracks come and go). Renegotiations of one connection are
+ * serialized, so there is no glare.
+ */
 export const HANDSHAKE_TYPES = ['producer', 'consumer'] as const;
 
 export const handshakeDataSchema = z
@@ -256,13 +264,13 @@ export const handshakeDataSchema = z
     type: z.enum(HANDSHAKE_TYPES, { error: 'handshake type must be "producer" or "consumer"' }),
     sender: peerId('sender'),
     receiver: peerId('receiver').optional(),
-    remotePeerId: peerId('remotePeerId').optional(),
     description: sessionDescriptionSchema.optional(),
     candidate: iceCandidateSchema.nullable().optional(),
     roomId: roomIdField,
   })
   .loose();
 export type HandshakeData = z.infer<typeof handshakeDataSchema>;
+
 
 export const MESSAGE_KINDS = ['chat', 'features'] as const;
 export const MAX_CHAT_CHARS = 2000;

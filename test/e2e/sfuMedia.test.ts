@@ -83,7 +83,7 @@ describe.each(engines)('media through the local stack ($name)', ({ name, stackEn
     }
 
     await c.close();
-    await a.waitFor(() => a.consumerState(c.peerId) === 'closed' || a.consumerState(c.peerId) === undefined, 15_000, 'consumer of c closed');
+    await a.waitFor(() => !a.consumerPeers().includes(c.peerId), 15_000, 'c off a\'s consumer connection');
     await b.waitFor(() => !b.consumerPeers().includes(c.peerId), 15_000, 'consumer of c closed at b');
     await expectMediaBetween([a, b]);
 
@@ -163,7 +163,8 @@ describe.each(engines)('media through the local stack ($name)', ({ name, stackEn
     for (const [what, data] of [
       ['garbage SDP', { type: 'producer', description: { type: 'offer', sdp: 'this is not SDP' } }],
       ['an offer with no media', { type: 'producer', description: { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' } }],
-      ['a candidate for an unknown peer', { type: 'consumer', remotePeerId: 'nobody', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0' } }],
+      ['a consumer offer from a client', { type: 'consumer', description: { type: 'offer', sdp: 'v=0\r\n' } }],
+      ['a candidate that is not one', { type: 'consumer', candidate: { candidate: 'no candidate', sdpMid: '0' } }],
     ] as const) {
       b.sendRaw({ action: 'handshake', data: { ...data, sender: b.peerId, roomId: access.roomId } });
       const reply = await b.waitForFrame((f) => f.type === 'handshake' && Boolean((f.data as { error?: unknown }).error) && !b.frames.slice(0, -1).includes(f), 15_000);

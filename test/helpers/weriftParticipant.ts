@@ -1,6 +1,8 @@
 /**
  * A test participant made with werift: publishes synthetic Opus and VP8 RTP on its producer
- * connection, answers the SFU's consumer offers, and records the RTP it receives per remote peer.
+ * connection, answers the SFU's offers on its one consumer connection, and records the RTP it
+ * receives per remote peer (whose a track is: its msid stream id, protocol/mediaStream.ts; the
+ * payloads say who sent them too, and the two must agree).
  *
  * Two ways to wire it:
  * - `WeriftParticipant.join({ url, token, roomId, peerId })`: over the real WebSocket protocol
@@ -32,6 +34,7 @@ import {
   useVP8,
 } from 'werift';
 import WebSocket from 'ws';
+import { parseMediaStreamId } from '../../protocol/mediaStream.ts';
 
 export type Kind = 'audio' | 'video';
 
@@ -58,6 +61,8 @@ export interface ReceivedStream {
   counterGaps: number;
   /** Publisher id found in the payloads. */
   publishers: Set<string>;
+  /** The msid stream ids of the tracks it came on. */
+  streams: Set<string>;
   /** Video: keyframes received (first packets of frames whose VP8 frame tag says key frame). */
   keyframes: number;
   /** Video: whether the first packet received began a keyframe. */
@@ -153,17 +158,16 @@ export function parseSyntheticPayload(payload: Buffer): { publisher: string; kin
 type ParticipantEvents = {
   sfuerror: [HandshakeFrameData];
   frame: [unknown];
-  consumer: [string];
-  consumerclosed: [string];
 };
 
 interface Consumer {
   pc: RTCPeerConnection;
-  remotePeerId: string;
   closed: boolean;
   queued: HandshakeFrameData['candidate'][];
   answered: boolean;
   gate: Gate;
+  /** Remote peers with a live (sendonly, port != 0) section in the latest offer. */
+  peers: Set<string>;
 }
 
 type CandidateJson = NonNullable<HandshakeFrameData['candidate']>;
@@ -194,9 +198,11 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   pliReceived = 0;
   sent = { audio: 0, video: 0 };
   producer: RTCPeerConnection | undefined;
-  /** Connection states each consumer connection went through, by remote peer. */
-  readonly consumerHistory = new Map<string, string[]>();
-  private readonly consumers = new Map<string, Consumer>();
+  /** Connection states the consumer connection went through. */
+  readonly consumerHistory: string[] = [];
+  /** Offers the SFU made on the consumer connection. */
+  consumerOffers = 0;
+  private consumer: Consumer | undefined;
   private readonly received = new Map<string, ReceivedStream>();
   private send: (data: HandshakeFrameData) => void;
   private ws: WebSocket | undefined;
@@ -276,9 +282,6 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   handleFrame(frame: unknown): void {
     const f = frame as { type?: string; data?: HandshakeFrameData; event?: { type?: string; participantId?: string } };
     if (f.type === 'handshake' && f.data) void this.handleHandshake(f.data);
-    else if (f.type === 'event' && f.event?.type === 'ParticipantLeftEvent' && f.event.participantId) {
-      this.closeConsumer(f.event.participantId);
-    }
   }
 
   /** Handles one handshake `data` from the SFU. */
@@ -324,20 +327,26 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     const key = `${remotePeerId}/${kind}`;
     let s = this.received.get(key);
     if (!s) {
-      s = { packets: 0, corrupt: 0, sequenceGaps: 0, counterGaps: 0, publishers: new Set(), keyframes: 0 };
+      s = { packets: 0, corrupt: 0, sequenceGaps: 0, counterGaps: 0, publishers: new Set(), streams: new Set(), keyframes: 0 };
       this.received.set(key, s);
     }
     return s;
   }
 
-  /** Remote peers this participant has a consumer connection for (open ones). */
+  /** Remote peers whose tracks the consumer connection carries now (live sections of the SFU's latest offer). */
   consumerPeers(): string[] {
-    return [...this.consumers.values()].filter((c) => !c.closed).map((c) => c.remotePeerId);
+    return this.consumer && !this.consumer.closed ? [...this.consumer.peers] : [];
   }
 
-  consumerState(remotePeerId: string): string | undefined {
-    const c = this.consumers.get(remotePeerId);
+  /** The consumer connection's state (undefined before the SFU's first offer). */
+  consumerState(): string | undefined {
+    const c = this.consumer;
     return c ? (c.closed ? 'closed' : c.pc.connectionState) : undefined;
+  }
+
+  /** Peer connections this participant holds open (publish + receive). */
+  peerConnectionCount(): number {
+    return (this.producer && this.producer.connectionState !== 'closed' ? 1 : 0) + (this.consumer && !this.consumer.closed ? 1 : 0);
   }
 
   /** Resolves once `predicate` holds (checked every 50 ms); rejects after `timeoutMs`. */
@@ -380,9 +389,9 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     this.closed = true;
     this.stopMedia();
     await this.producer?.close().catch(() => undefined);
-    for (const consumer of this.consumers.values()) {
-      consumer.closed = true;
-      await consumer.pc.close().catch(() => undefined);
+    if (this.consumer) {
+      this.consumer.closed = true;
+      await this.consumer.pc.close().catch(() => undefined);
     }
     if (this.ws) {
       const ws = this.ws;
@@ -410,67 +419,60 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   }
 
   private async onConsumerHandshake(data: HandshakeFrameData): Promise<void> {
-    const remotePeerId = data.remotePeerId;
-    if (!remotePeerId) return;
-    let consumer = this.consumers.get(remotePeerId);
     if (data.description?.type === 'offer') {
-      if (!consumer || consumer.closed) {
-        consumer = this.createConsumer(remotePeerId);
-      }
+      this.consumerOffers++;
+      if (!this.consumer || this.consumer.closed) this.consumer = this.createConsumer();
+      const consumer = this.consumer;
       const pc = consumer.pc;
-      await pc.setRemoteDescription({ type: 'offer', sdp: data.description.sdp ?? '' });
+      const sdp = data.description.sdp ?? '';
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      consumer.peers = livePeers(sdp);
+      // werift 0.24's answerer takes a negotiated-inactive transceiver (of any kind) for the next new
+      // remote section and overwrites its mid, then fails every later offer that still has that
+      // section ("Transceiver with mid=0 not found"): keep every transceiver out of its reuse pool
+      for (const transceiver of pc.getTransceivers()) (transceiver as { usedForSender: boolean }).usedForSender = true;
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
-      this.send({
-        type: 'consumer',
-        sender: this.peerId,
-        remotePeerId,
-        roomId: this.roomId,
-        description: { type: 'answer', sdp: pc.localDescription!.sdp },
-      });
+      this.send({ type: 'consumer', sender: this.peerId, roomId: this.roomId, description: { type: 'answer', sdp: pc.localDescription!.sdp } });
       consumer.gate.open();
       consumer.answered = true;
       for (const c of consumer.queued.splice(0)) if (c) await pc.addIceCandidate(toCandidate(c));
     }
+    const consumer = this.consumer;
     if (data.candidate && consumer) {
       if (consumer.answered) await consumer.pc.addIceCandidate(toCandidate(data.candidate));
       else consumer.queued.push(data.candidate);
     }
   }
 
-  private createConsumer(remotePeerId: string): Consumer {
+  private createConsumer(): Consumer {
     const pc = new RTCPeerConnection(LOOPBACK_CONFIG);
-    const gate = new Gate((candidate) => this.send({ type: 'consumer', sender: this.peerId, remotePeerId, roomId: this.roomId, candidate }));
-    const consumer: Consumer = { pc, remotePeerId, closed: false, queued: [], answered: false, gate };
-    this.consumers.set(remotePeerId, consumer);
+    const gate = new Gate((candidate) => this.send({ type: 'consumer', sender: this.peerId, roomId: this.roomId, candidate }));
+    const consumer: Consumer = { pc, closed: false, queued: [], answered: false, gate, peers: new Set() };
     pc.onIceCandidate.subscribe((candidate) => {
       if (candidate && !consumer.closed) gate.push(candidate.toJSON());
     });
-    pc.ontrack = ({ track }) => {
+    const seen = new Set<MediaStreamTrack>();
+    pc.ontrack = ({ track, streams }) => {
+      // werift reports a connection's tracks again on each renegotiation: record each once
+      if (seen.has(track)) return;
+      seen.add(track);
       const kind: Kind = track.kind === 'audio' ? 'audio' : 'video';
-      track.onReceiveRtp.subscribe((rtp) => this.record(remotePeerId, kind, rtp));
+      const streamId = streams[0]?.id ?? '';
+      const owner = parseMediaStreamId(streamId)?.peerId ?? `unknown:${streamId}`;
+      track.onReceiveRtp.subscribe((rtp) => this.record(owner, kind, rtp, streamId));
     };
-    const history: string[] = [];
-    this.consumerHistory.set(remotePeerId, history);
     pc.connectionStateChange.subscribe((state) => {
-      history.push(state);
-      if (state === 'closed' || state === 'failed') this.closeConsumer(remotePeerId);
+      this.consumerHistory.push(state);
+      if (state === 'closed' || state === 'failed') consumer.closed = true;
     });
-    this.emit('consumer', remotePeerId);
     return consumer;
   }
 
-  private closeConsumer(remotePeerId: string): void {
-    const consumer = this.consumers.get(remotePeerId);
-    if (!consumer || consumer.closed) return;
-    consumer.closed = true;
-    consumer.pc.close().catch(() => undefined);
-    this.emit('consumerclosed', remotePeerId);
-  }
-
-  private record(remotePeerId: string, kind: Kind, rtp: RtpPacket): void {
+  private record(remotePeerId: string, kind: Kind, rtp: RtpPacket, streamId: string): void {
     const s = this.stream(remotePeerId, kind);
     s.packets++;
+    s.streams.add(streamId);
     let payload = rtp.payload;
     if (kind === 'video') {
       const vp8 = vp8Prefix(payload);
@@ -527,6 +529,18 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
       }, Math.round(1000 / this.fps)),
     );
   }
+}
+
+/** The publishers with a live section (sendonly, port != 0) in an offer of the SFU, from their msid lines. */
+function livePeers(offer: string): Set<string> {
+  const peers = new Set<string>();
+  for (const section of offer.split(/\r?\nm=/).slice(1)) {
+    const port = /^\w+ (\d+)/.exec(section)?.[1];
+    const streamId = /\r?\na=msid:(\S+)/.exec(section)?.[1];
+    const owner = streamId ? parseMediaStreamId(streamId) : undefined;
+    if (port !== '0' && /\r?\na=sendonly/.test(section) && owner) peers.add(owner.peerId);
+  }
+  return peers;
 }
 
 function toCandidate(c: NonNullable<HandshakeFrameData['candidate']>) {

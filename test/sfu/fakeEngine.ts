@@ -1,19 +1,21 @@
 /**
  * A media engine without media, for the room-logic tests. Offers are written `kinds:audio,video`
- * (one published track per kind listed, cumulative over re-offers); `garbage` is bad input.
+ * (one published track per kind listed, cumulative over re-offers; the first video is the camera, a
+ * later one the screen); `garbage` is bad input. A consumer connection records each offer's track ids.
  */
 import { EventEmitter } from 'node:events';
-import type {
-  ConnectionEvents,
-  ConnectionState,
-  ConsumerConnection,
-  ConsumerConnectionEvents,
-  IceCandidate,
-  MediaEngine,
-  MediaKind,
-  ProducerConnection,
-  PublishedTrack,
-  SessionDescription,
+import {
+  type ConnectionEvents,
+  type ConnectionState,
+  type ConsumerConnection,
+  type ConsumerConnectionEvents,
+  type IceCandidate,
+  type MediaEngine,
+  type MediaKind,
+  type ProducerConnection,
+  type PublishedTrack,
+  type SessionDescription,
+  trackSource,
 } from '../../sfu-task/src/engines/MediaEngine.ts';
 import { ClientInputError } from '../../sfu-task/src/errors.ts';
 
@@ -33,7 +35,8 @@ export class FakeProducer extends EventEmitter<ConnectionEvents> implements Prod
     if (kinds.length === 0) throw new ClientInputError('offer has no audio or video');
     for (const [i, kind] of kinds.entries()) {
       const id = `${this.peerId}:${i}`;
-      if (!this.tracks.some((t) => t.id === id)) this.tracks.push({ id, kind, peerId: this.peerId });
+      const source = trackSource(kind, this.tracks.filter((t) => t.kind === 'video').length);
+      if (!this.tracks.some((t) => t.id === id)) this.tracks.push({ id, kind, peerId: this.peerId, source });
     }
     // Like werift: candidates come out while the local description is applied, before the answer.
     this.emit('candidate', { candidate: `candidate:${this.peerId} 1 udp 1 127.0.0.1 5000 typ host`, sdpMid: '0', sdpMLineIndex: 0 });
@@ -59,10 +62,7 @@ export class FakeConsumer extends EventEmitter<ConsumerConnectionEvents> impleme
   closed = false;
   offers: string[][] = [];
   answers: string[] = [];
-  constructor(
-    readonly peerId: string,
-    readonly remotePeerId: string,
-  ) {
+  constructor(readonly peerId: string) {
     super();
   }
   async createOffer(tracks: readonly PublishedTrack[]): Promise<SessionDescription> {
@@ -98,13 +98,13 @@ export class FakeEngine implements MediaEngine {
     this.producers.push(p);
     return p;
   }
-  createConsumerConnection(peerId: string, remotePeerId: string): FakeConsumer {
-    const c = new FakeConsumer(peerId, remotePeerId);
+  createConsumerConnection(peerId: string): FakeConsumer {
+    const c = new FakeConsumer(peerId);
     this.consumers.push(c);
     return c;
   }
-  consumer(peerId: string, remotePeerId: string): FakeConsumer | undefined {
-    return this.consumers.filter((c) => c.peerId === peerId && c.remotePeerId === remotePeerId).at(-1);
+  consumer(peerId: string): FakeConsumer | undefined {
+    return this.consumers.filter((c) => c.peerId === peerId).at(-1);
   }
   producer(peerId: string): FakeProducer | undefined {
     return this.producers.filter((p) => p.peerId === peerId).at(-1);

@@ -42,8 +42,8 @@ function room() {
     const answer = await connection.handleOffer({ type: 'offer', sdp });
     return { connection, answer };
   };
-  const consumer = (peerId: string, remotePeerId: string, target: WorkerSlot = slot) =>
-    new MediasoupConsumerConnection(peerId, remotePeerId, target, {
+  const consumer = (peerId: string, target: WorkerSlot = slot) =>
+    new MediasoupConsumerConnection(peerId, target, {
       rtpCapabilities: () => producers.get(peerId)?.rtpCapabilities ?? router.rtpCapabilities,
       producerOn: async (track) => track.producer.id,
       warn: (message) => warnings.push(message),
@@ -52,6 +52,22 @@ function room() {
 }
 
 const transportOf = (router: FakeRouter, index: number) => router.transports[index]!;
+
+/** A browser's answer to a consumer offer: every sending section recvonly (inactive ones inactive), DTLS active. */
+function chromiumLikeAnswer(offer: sdpTransform.SessionDescription): string {
+  const answer = structuredClone(offer);
+  answer.icelite = undefined;
+  for (const media of answer.media) {
+    if (media.port !== 0) media.direction = media.direction === 'inactive' ? 'inactive' : 'recvonly';
+    media.setup = 'active';
+    media.candidates = [];
+    media.fingerprint = { type: 'sha-256', hash: 'AA:'.repeat(31) + 'AA' };
+    media.ssrcs = [];
+    media.ssrcGroups = [];
+    media.msid = undefined;
+  }
+  return sdpTransform.write(answer);
+}
 
 describe('mediasoup producer connection', () => {
   it('produces each sending section, connects DTLS as the client\'s server, answers with the transport', async () => {
@@ -120,7 +136,7 @@ describe('mediasoup consumer connection', () => {
     const { router, publish, consumer } = room();
     const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
     await publish('bob', fixture('publish-audio-video'));
-    const link = consumer('bob', 'alice');
+    const link = consumer('bob');
     const offer = await link.createOffer(alice.tracks);
     const parsed = sdpTransform.parse(offer.sdp);
     expect(parsed.media.map((m) => [String(m.mid), m.type, m.direction, m.setup])).toEqual([
@@ -152,7 +168,7 @@ describe('mediasoup consumer connection', () => {
     const { router, publish, consumer } = room();
     const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
     await publish('bob', fixture('publish-audio-video'));
-    const link = consumer('bob', 'alice');
+    const link = consumer('bob');
     const first = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
     await link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-audio-video') });
     transportOf(router, 2).connectDtls();
@@ -171,7 +187,7 @@ describe('mediasoup consumer connection', () => {
   it('409 for an answer with no offer pending, 400 for an offer or an answer that does not match', async () => {
     const { publish, consumer } = room();
     const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
-    const link = consumer('bob', 'alice');
+    const link = consumer('bob');
     expect((await rejection(link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-audio-video') }))).status).toBe(409);
     await link.createOffer(alice.tracks);
     expect((await rejection(link.handleAnswer({ type: 'offer', sdp: fixture('consumer-answer-audio-video') }))).status).toBe(400);
@@ -181,7 +197,7 @@ describe('mediasoup consumer connection', () => {
   it('a section the client rejects closes its consumer and stays rejected in later offers', async () => {
     const { publish, consumer } = room();
     const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
-    const link = consumer('bob', 'alice');
+    const link = consumer('bob');
     await link.createOffer(alice.tracks);
     await link.handleAnswer({ type: 'answer', sdp: fixture('consumer-answer-audio-video').replace(/^m=video 9 /m, 'm=video 0 ') });
     expect((link.consumers as unknown as FakeConsumer[]).map((c) => c.closed)).toEqual([false, true]);
@@ -197,16 +213,51 @@ describe('mediasoup consumer connection', () => {
     const video = session.media[1]!;
     video.payloads = video.rtp.filter((r) => r.codec === 'H264' || r.codec === 'rtx').map((r) => r.payload).join(' ');
     await publish('bob', sdpTransform.write(session));
-    const link = consumer('bob', 'alice');
+    const link = consumer('bob');
     const offer = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
     expect(offer.media.map((m) => m.type)).toEqual(['audio']);
     expect(warnings).toEqual(['the receiving client cannot decode a track: not sent']);
   });
 
+  it('carries several publishers on one connection, each in its msid stream (screen apart); a track taken off gets port 0', async () => {
+    const { publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
+    await publish('alice', fixture('publish-screen-share'));
+    const carol = (await publish('carol', fixture('publish-werift'))).connection;
+    const link = consumer('bob');
+    const offer = sdpTransform.parse((await link.createOffer([...alice.tracks, ...carol.tracks])).sdp);
+    expect(alice.tracks.map((t) => t.source)).toEqual(['microphone', 'camera', 'screen']);
+    // raw msid lines: sdp-transform's grammar stops stream ids at "|"
+    const streams = [...(await link.createOffer([...alice.tracks, ...carol.tracks])).sdp.matchAll(/^a=msid:(\S+) /gm)].map((m) => m[1]);
+    expect(offer.media.map((m, i) => [String(m.mid), m.type, streams[i]])).toEqual([
+      ['0', 'audio', 'alice'],
+      ['1', 'video', 'alice'],
+      ['2', 'video', 'alice|screen'],
+      ['3', 'audio', 'carol'],
+      ['4', 'video', 'carol'],
+    ]);
+    await link.handleAnswer({ type: 'answer', sdp: chromiumLikeAnswer(offer) });
+    // carol leaves: her sections go inactive in the next offer (no SSRC, still bundled), alice's stay as they were
+    const again = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    expect(again.media.map((m) => [String(m.mid), m.direction, m.port === 0, (m.ssrcs ?? []).length > 0])).toEqual([
+      ['0', 'sendonly', false, true],
+      ['1', 'sendonly', false, true],
+      ['2', 'sendonly', false, true],
+      ['3', 'inactive', false, false],
+      ['4', 'inactive', false, false],
+    ]);
+    expect((link.consumers as unknown as FakeConsumer[]).map((c) => c.closed)).toEqual([false, false, false, true, true]);
+    // answered inactive, they stay inactive (not rejected)
+    await link.handleAnswer({ type: 'answer', sdp: chromiumLikeAnswer(again) });
+    const third = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    expect(third.media.map((m) => m.direction)).toEqual(['sendonly', 'sendonly', 'sendonly', 'inactive', 'inactive']);
+    expect(third.groups?.[0]?.mids).toBe('0 1 2 3 4');
+  });
+
   it('closing the publisher closes its consumers', async () => {
     const { publish, consumer } = room();
     const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
-    const link = consumer('bob', 'alice');
+    const link = consumer('bob');
     await link.createOffer(alice.tracks);
     alice.close();
     expect((link.consumers as unknown as FakeConsumer[]).every((c) => c.closed)).toBe(true);
@@ -252,14 +303,14 @@ describe('mediasoup engine', () => {
     expect(slots[0]!.router.transports).toHaveLength(2);
     expect(slots[1]!.router.transports).toHaveLength(0);
 
-    const first = engine.createConsumerConnection('bob', 'alice'); // slot 0
-    const second = engine.createConsumerConnection('bob', 'alice'); // slot 1: piped
-    const third = engine.createConsumerConnection('alice', 'bob'); // slot 0 again
+    const first = engine.createConsumerConnection('carol'); // slot 0
+    const second = engine.createConsumerConnection('bob'); // slot 1: piped
+    const third = engine.createConsumerConnection('alice'); // slot 0 again
     await first.createOffer(alice.tracks);
     const offer = sdpTransform.parse((await second.createOffer(alice.tracks)).sdp);
     await third.createOffer(bob.tracks);
     expect(slots[0]!.router.pipes.map((p) => p.router)).toEqual([slots[1]!.router, slots[1]!.router]);
-    await engine.createConsumerConnection('bob', 'alice').createOffer(alice.tracks); // slot 1 again: no new pipe
+    await engine.createConsumerConnection('dave').createOffer(alice.tracks); // slot 1 again: no new pipe
     expect(slots[0]!.router.pipes).toHaveLength(2);
     // bob published with werift (no RTX): his consumers have none either
     expect(offer.media[1]!.rtp.map((r) => r.codec)).toEqual(['VP8']);
@@ -273,7 +324,7 @@ describe('mediasoup engine', () => {
     const { engine } = await startEngine(1);
     const alice = engine.createProducerConnection('alice');
     await alice.handleOffer({ type: 'offer', sdp: fixture('publish-audio-video') });
-    const offer = sdpTransform.parse((await engine.createConsumerConnection('carol', 'alice').createOffer(alice.tracks)).sdp);
+    const offer = sdpTransform.parse((await engine.createConsumerConnection('carol').createOffer(alice.tracks)).sdp);
     expect(offer.media.map((m) => m.rtp.map((r) => r.codec))).toEqual([['opus'], ['VP8', 'rtx']]);
   });
 

@@ -92,7 +92,7 @@ describe('Chromium and the mediasoup SDP bridge', () => {
       it.each(PUBLISH_FIXTURES)('%s: Chromium publishes, a second Chromium page receives and decodes', async (scenario) => {
         const [sender, receiver] = [await openSdpPage(browser), await openSdpPage(browser)];
         const producer = engine.createProducerConnection(`pub-${scenario}`);
-        const consumer = engine.createConsumerConnection(`sub-${scenario}`, `pub-${scenario}`);
+        const consumer = engine.createConsumerConnection(`sub-${scenario}`);
         try {
           const answer = async (offer: string) => (await producer.handleOffer({ type: 'offer', sdp: offer })).sdp;
           await acceptAnswer(sender, await answer(await publishOffer(sender, scenario === 'screen-share' ? 'audio-video' : scenario)));

@@ -34,16 +34,27 @@ const producerOffer = (sender: string, kinds = 'audio,video'): HandshakeData => 
   description: { type: 'offer', sdp: `kinds:${kinds}` },
 });
 
-const consumerAnswer = (sender: string, remotePeerId: string): HandshakeData => ({
+const consumerAnswer = (sender: string): HandshakeData => ({
   type: 'consumer',
   sender,
-  remotePeerId,
   roomId: ROOM,
   description: { type: 'answer', sdp: `answer-from:${sender}` },
 });
 
 const to = (receiver: string) => sent.filter((f) => f.receiver === receiver);
+const lastError = (receiver: string) => to(receiver).filter((f) => f.error).at(-1)?.error;
 const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** Every client answers every consumer offer, until none is waiting. */
+async function answerAll(): Promise<void> {
+  for (let round = 0; round < 10; round++) {
+    await flush();
+    const waiting = engine.consumers.filter((c) => !c.closed && c.offers.length > c.answers.length);
+    if (waiting.length === 0) return;
+    for (const c of waiting) await room.handleHandshake(consumerAnswer(c.peerId));
+  }
+  throw new Error('consumer offers never settled');
+}
 
 describe('Room', () => {
   it('answers a producer offer, then sends the candidates held back during it', async () => {
@@ -55,55 +66,68 @@ describe('Room', () => {
     expect(room.tracksOf('alice').map((t) => t.kind)).toEqual(['audio', 'video']);
   });
 
-  it('a new client gets consumers for everything already published; what it publishes reaches the others', async () => {
+  it('a new client gets one consumer connection with everything already published; what it publishes reaches the others', async () => {
     await room.handleHandshake(producerOffer('alice'));
+    // alone in the room: nothing to receive, so no consumer connection yet
+    expect(engine.consumer('alice')).toBeUndefined();
     await room.handleHandshake(producerOffer('bob'));
     await flush();
     // bob joined after alice published: bob receives alice; alice receives bob once bob published.
     const bobOffer = to('bob').find((f) => f.type === 'consumer' && f.description);
-    expect(bobOffer).toMatchObject({ remotePeerId: 'alice', description: { type: 'offer', sdp: 'offer:alice:0,alice:1' } });
+    expect(bobOffer).toEqual({ type: 'consumer', sender: SFU, receiver: 'bob', roomId: ROOM, description: { type: 'offer', sdp: 'offer:alice:0,alice:1' } });
     const aliceOffer = to('alice').find((f) => f.type === 'consumer' && f.description);
-    expect(aliceOffer).toMatchObject({ remotePeerId: 'bob', description: { type: 'offer', sdp: 'offer:bob:0,bob:1' } });
+    expect(aliceOffer).toMatchObject({ description: { type: 'offer', sdp: 'offer:bob:0,bob:1' } });
     // The consumer offer goes out before its candidates.
     const bobConsumerFrames = to('bob').filter((f) => f.type === 'consumer');
     expect(bobConsumerFrames[0]!.description).toBeDefined();
     expect(bobConsumerFrames[1]!.candidate).toBeDefined();
-    // A client that never publishes (joined by event) receives everybody.
+    // A client that never publishes (joined by event) receives everybody, on one connection.
     room.join('carol');
     await flush();
     expect(room.consumersOf('carol').sort()).toEqual(['alice', 'bob']);
+    expect(engine.consumer('carol')!.offers).toEqual([['alice:0', 'alice:1', 'bob:0', 'bob:1']]);
     expect(room.consumersOf('alice')).toEqual(['bob']);
     expect(room.participantCount).toBe(3);
+    // one consumer connection per client, whatever the room size
+    expect(engine.consumers.map((c) => c.peerId).sort()).toEqual(['alice', 'bob', 'carol']);
   });
 
   it('a track published later (re-offer) renegotiates the existing consumers, after their pending answer', async () => {
     await room.handleHandshake(producerOffer('alice'));
     await room.handleHandshake(producerOffer('bob'));
     await flush();
-    const bobOfAlice = engine.consumer('bob', 'alice')!;
-    expect(bobOfAlice.offers).toEqual([['alice:0', 'alice:1']]);
-    // alice adds a screen track before bob answered: no second offer yet.
+    const bobs = engine.consumer('bob')!;
+    expect(bobs.offers).toEqual([['alice:0', 'alice:1']]);
+    // alice adds a screen track before bob answered: no second offer yet (no glare, one at a time).
     await room.handleHandshake(producerOffer('alice', 'audio,video,video'));
     await flush();
-    expect(bobOfAlice.offers.length).toBe(1);
-    await room.handleHandshake(consumerAnswer('bob', 'alice'));
+    expect(bobs.offers.length).toBe(1);
+    expect(room.tracksOf('alice').map((t) => t.source)).toEqual(['microphone', 'camera', 'screen']);
+    await room.handleHandshake(consumerAnswer('bob'));
     await flush();
-    expect(bobOfAlice.offers).toEqual([
+    expect(bobs.offers).toEqual([
       ['alice:0', 'alice:1'],
       ['alice:0', 'alice:1', 'alice:2'],
     ]);
-    expect(engine.consumers.filter((c) => c.peerId === 'bob' && c.remotePeerId === 'alice')).toHaveLength(1);
+    expect(engine.consumers.filter((c) => c.peerId === 'bob')).toHaveLength(1);
+    // nothing changed since: the answer to the second offer starts no third
+    await room.handleHandshake(consumerAnswer('bob'));
+    await flush();
+    expect(bobs.offers).toHaveLength(2);
   });
 
-  it('leave closes the producer, the leaver\'s consumers and every consumer of its media', async () => {
+  it('leave closes the leaver\'s connections and takes its tracks off the others\' by renegotiation', async () => {
     for (const p of ['alice', 'bob', 'carol']) await room.handleHandshake(producerOffer(p));
-    await flush();
+    await answerAll();
     const counts: number[] = [];
     room.on('participants', (n) => counts.push(n));
     room.leave('carol');
+    await answerAll();
     expect(engine.producer('carol')!.closed).toBe(true);
-    expect(engine.consumers.filter((c) => c.peerId === 'carol' || c.remotePeerId === 'carol').every((c) => c.closed)).toBe(true);
-    expect(engine.consumers.filter((c) => c.peerId !== 'carol' && c.remotePeerId !== 'carol').every((c) => !c.closed)).toBe(true);
+    expect(engine.consumer('carol')!.closed).toBe(true);
+    expect(engine.consumers.filter((c) => c.peerId !== 'carol').every((c) => !c.closed)).toBe(true);
+    // alice's connection is offered again without carol's tracks
+    expect(engine.consumer('alice')!.offers.at(-1)).toEqual(['bob:0', 'bob:1']);
     expect(room.consumersOf('alice')).toEqual(['bob']);
     expect(counts).toEqual([2]);
     // Late frames of the leaver do not bring it back.
@@ -122,32 +146,36 @@ describe('Room', () => {
     expect(engine.producer('mallory')!.closed).toBe(true);
     await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: ROOM, description: { type: 'offer', sdp: 'kinds:' } });
     expect(to('mallory').at(-1)!.error).toEqual({ status: 400, message: 'offer has no audio or video' });
-    await room.handleHandshake({
-      type: 'consumer',
-      sender: 'mallory',
-      remotePeerId: 'nobody',
-      roomId: ROOM,
-      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
-    });
+    // the newcomer has a consumer connection (alice publishes): an offer there is not the client's to make
+    await flush();
+    await room.handleHandshake({ type: 'consumer', sender: 'mallory', roomId: ROOM, description: { type: 'offer', sdp: 'x' } });
     expect(to('mallory').at(-1)).toEqual({
       type: 'consumer',
       sender: SFU,
       receiver: 'mallory',
       roomId: ROOM,
-      remotePeerId: 'nobody',
-      error: { status: 404, message: 'no consumer connection for remotePeerId nobody' },
+      error: { status: 400, message: 'consumer description must be an answer (the SFU offers on the consumer connection, the client answers)' },
     });
-    await room.handleHandshake({ type: 'consumer', sender: 'mallory', roomId: ROOM, description: { type: 'answer', sdp: 'x' } });
-    expect(to('mallory').at(-1)!.error!.message).toBe('consumer handshake without remotePeerId');
+    await room.handleHandshake(consumerAnswer('mallory'));
+    await room.handleHandshake(consumerAnswer('mallory'));
+    expect(lastError('mallory')).toEqual({ status: 409, message: 'no consumer offer is waiting for an answer' });
+    // a consumer candidate from a client the SFU has offered nothing yet
+    room.join('nora');
+    room.leave('alice');
+    room.join('otto');
+    await room.handleHandshake({ type: 'consumer', sender: 'otto', roomId: ROOM, candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
+    expect(lastError('otto')!.status).toBe(404);
+    const errors = to('mallory').filter((f) => f.error).length;
     await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: 'other-room', description: { type: 'offer', sdp: 'kinds:audio' } });
-    expect(to('mallory').at(-1)!.error!.status).toBe(400);
+    expect(lastError('mallory')!.status).toBe(400);
     await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: ROOM, description: { type: 'rollback' } });
-    expect(to('mallory').at(-1)!.error!.message).toBe('description type rollback is not supported');
+    expect(lastError('mallory')!.message).toBe('description type rollback is not supported');
+    expect(to('mallory').filter((f) => f.error)).toHaveLength(errors + 2);
     expect(to('alice').every((f) => !f.error)).toBe(true);
-    // The room still works: mallory publishes properly, alice receives it.
+    // The room still works: mallory publishes properly, nora receives it.
     await room.handleHandshake(producerOffer('mallory'));
     await flush();
-    expect(room.consumersOf('alice')).toEqual(['mallory']);
+    expect(room.consumersOf('nora')).toEqual(['mallory']);
   });
 
   it('a producer candidate that overtakes the offer is kept for it', async () => {
@@ -164,12 +192,19 @@ describe('Room', () => {
     await room.handleHandshake(producerOffer('bob'));
     await vi.advanceTimersByTimeAsync(0);
     const alice = engine.producer('alice')!;
-    engine.consumer('bob', 'alice')!.connect();
+    await room.handleHandshake(consumerAnswer('bob'));
+    engine.consumer('bob')!.connect();
     expect(alice.keyframeRequests).toEqual(['alice:1']); // the video track only
     await vi.advanceTimersByTimeAsync(300);
     expect(alice.keyframeRequests).toEqual(['alice:1', 'alice:1']);
-    engine.consumer('bob', 'alice')!.emit('keyframerequest', room.tracksOf('alice')[1]!);
+    engine.consumer('bob')!.emit('keyframerequest', room.tracksOf('alice')[1]!);
     expect(alice.keyframeRequests).toHaveLength(3);
+    // a track added to the connected connection gets its keyframe once answered: alice shares her screen
+    await room.handleHandshake(producerOffer('alice', 'audio,video,video'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(alice.keyframeRequests).toHaveLength(3);
+    await room.handleHandshake(consumerAnswer('bob'));
+    expect(alice.keyframeRequests.slice(3)).toEqual(['alice:2']);
   });
 });
 

@@ -4,14 +4,19 @@
  * who should receive whom.
  *
  * - ProducerConnection: a client's publishing connection. The client offers, the engine answers.
- * - ConsumerConnection: carries one remote participant's published tracks to one client. The engine
- *   offers, the client answers. Offering again (with more tracks) renegotiates.
+ * - ConsumerConnection: a client's one receiving connection: carries every remote participant's
+ *   published tracks to it, each track's msid stream naming its publisher (protocol/mediaStream.ts).
+ *   The engine offers, the client answers; offering again with another set of tracks renegotiates
+ *   (new tracks get sections, tracks no longer given are stopped).
  * - Local ICE candidates come out as `candidate` events; the caller must not send them before the
  *   description they belong to (see room/CandidateGate.ts).
  * - Bad client input (garbage SDP, an offer without audio/video, a description of the wrong type)
  *   rejects with ClientInputError.
  */
 import type { EventEmitter } from 'node:events';
+import type { TrackSource } from '../../../protocol/mediaStream.ts';
+
+export type { TrackSource };
 
 export type MediaKind = 'audio' | 'video';
 
@@ -36,6 +41,14 @@ export interface PublishedTrack {
   readonly kind: MediaKind;
   /** The publishing participant. */
   readonly peerId: string;
+  /** Microphone, camera (the publisher's first video section) or screen (a later one). */
+  readonly source: TrackSource;
+}
+
+/** The source of a publisher's track of `kind`, given how many video tracks it published before it. */
+export function trackSource(kind: MediaKind, earlierVideoTracks: number): TrackSource {
+  if (kind === 'audio') return 'microphone';
+  return earlierVideoTracks === 0 ? 'camera' : 'screen';
 }
 
 export type ConnectionEvents = {
@@ -71,9 +84,10 @@ export interface ProducerConnection extends Connection<ConnectionEvents> {
 }
 
 export interface ConsumerConnection extends Connection<ConsumerConnectionEvents> {
-  /** The participant whose media this connection carries. */
-  readonly remotePeerId: string;
-  /** Creates an offer sending every given track (the ones already sent stay), to be answered by the client. */
+  /**
+   * Creates an offer sending exactly the given tracks (from any publishers), to be answered by the
+   * client: tracks not sent yet get a section, tracks sent before and not given now are stopped.
+   */
   createOffer(tracks: readonly PublishedTrack[]): Promise<SessionDescription>;
   handleAnswer(answer: SessionDescription): Promise<void>;
 }
@@ -81,7 +95,8 @@ export interface ConsumerConnection extends Connection<ConsumerConnectionEvents>
 export interface MediaEngine {
   readonly name: string;
   createProducerConnection(peerId: string): ProducerConnection;
-  createConsumerConnection(peerId: string, remotePeerId: string): ConsumerConnection;
+  /** The client's one receiving connection. */
+  createConsumerConnection(peerId: string): ConsumerConnection;
   /** Closes every connection. */
   close(): Promise<void>;
 }

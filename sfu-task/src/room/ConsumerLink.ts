@@ -1,7 +1,8 @@
 /**
- * The room's side of one consumer connection (client `peerId` receiving `remotePeerId`'s media):
- * offers out (one at a time; tracks published meanwhile are offered once the answer is in), answers
- * in, local candidates gated behind the offer.
+ * The room's side of a client's one receiving connection: it carries every other participant's
+ * tracks. Offers go out one at a time (the SFU always offers on this connection, so there is no
+ * glare): what changes while an offer waits for its answer is offered once the answer is in. Local
+ * candidates are gated behind the first offer.
  */
 import type { ConsumerConnection, IceCandidate, PublishedTrack, SessionDescription } from '../engines/MediaEngine.ts';
 import { ClientInputError } from '../errors.ts';
@@ -9,28 +10,35 @@ import { CandidateGate } from './CandidateGate.ts';
 import { SerialQueue } from './SerialQueue.ts';
 import type { LinkContext } from './types.ts';
 
+export interface ConsumerLinkEvents {
+  /** The client answered an offer that added these tracks: they are negotiated now. */
+  negotiated: (added: readonly PublishedTrack[]) => void;
+}
+
 export class ConsumerLink {
   private readonly gate: CandidateGate;
   private readonly queue = new SerialQueue();
-  private readonly offered = new Set<string>();
-  private awaitingAnswer = false;
+  /** Tracks of the offer waiting for its answer (undefined: none is waiting). */
+  private pending: readonly PublishedTrack[] | undefined;
+  /** Tracks of the last answered offer. */
+  private answered: readonly PublishedTrack[] = [];
   private wanted: readonly PublishedTrack[] = [];
   private closed = false;
   private readonly sendOffer: (description: SessionDescription) => void;
 
   constructor(
     readonly peerId: string,
-    readonly remotePeerId: string,
     readonly connection: ConsumerConnection,
     context: LinkContext,
+    private readonly events: ConsumerLinkEvents,
   ) {
-    const frame = { type: 'consumer' as const, sender: context.sfuId, receiver: peerId, remotePeerId, roomId: context.roomId };
+    const frame = { type: 'consumer' as const, sender: context.sfuId, receiver: peerId, roomId: context.roomId };
     this.gate = new CandidateGate((candidate) => context.send({ ...frame, candidate }));
     connection.on('candidate', (candidate) => this.gate.push(candidate));
     this.sendOffer = (description) => context.send({ ...frame, description });
   }
 
-  /** Tracks this connection should carry (the remote participant's published tracks, all of them). */
+  /** Tracks this connection should carry now (every other participant's). */
   sync(tracks: readonly PublishedTrack[]): Promise<void> {
     this.wanted = tracks;
     return this.queue.run(() => this.offerIfNeeded());
@@ -38,15 +46,30 @@ export class ConsumerLink {
 
   handleAnswer(answer: SessionDescription): Promise<void> {
     return this.queue.run(async () => {
-      if (!this.awaitingAnswer) throw new ClientInputError('no consumer offer is waiting for an answer', 409);
+      const offered = this.pending;
+      if (!offered) throw new ClientInputError('no consumer offer is waiting for an answer', 409);
       await this.connection.handleAnswer(answer);
-      this.awaitingAnswer = false;
+      this.pending = undefined;
+      const before = new Set(this.answered);
+      this.answered = offered;
+      const added = offered.filter((t) => !before.has(t));
+      if (added.length > 0) this.events.negotiated(added);
       await this.offerIfNeeded();
     });
   }
 
   addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
     return this.connection.addRemoteCandidate(candidate);
+  }
+
+  /** The tracks the client has answered for (what it receives). */
+  get tracks(): readonly PublishedTrack[] {
+    return this.answered;
+  }
+
+  /** The tracks this connection is to carry (offered, or to be offered once the answer in flight is in). */
+  get wantedTracks(): readonly PublishedTrack[] {
+    return this.wanted;
   }
 
   get isClosed(): boolean {
@@ -59,14 +82,20 @@ export class ConsumerLink {
   }
 
   private async offerIfNeeded(): Promise<void> {
-    if (this.closed || this.awaitingAnswer) return;
+    if (this.closed || this.pending) return;
     const tracks = this.wanted;
-    if (tracks.length === 0 || tracks.every((t) => this.offered.has(t.id))) return;
+    if (sameTracks(tracks, this.answered)) return;
     const offer = await this.connection.createOffer(tracks);
     if (this.closed) return;
-    for (const track of tracks) this.offered.add(track.id);
-    this.awaitingAnswer = true;
+    this.pending = tracks;
     this.sendOffer(offer);
     this.gate.open();
   }
+}
+
+/** The same track objects (a publisher that starts over has new tracks, though with the same ids). */
+function sameTracks(a: readonly PublishedTrack[], b: readonly PublishedTrack[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(b);
+  return a.every((t) => set.has(t));
 }

@@ -1,12 +1,11 @@
-/** A client in the room: its publishing link (if it published) and its consumer links by remote peer. */
+/** A client in the room: its publishing link (if it published) and its one receiving link (once it has something to receive). */
 import type { PublishedTrack } from '../engines/MediaEngine.ts';
 import type { ConsumerLink } from './ConsumerLink.ts';
 import type { ProducerLink } from './ProducerLink.ts';
 
 export class Participant {
   producer: ProducerLink | undefined;
-  /** remotePeerId -> the connection carrying that participant's media to this one. */
-  readonly consumers = new Map<string, ConsumerLink>();
+  consumer: ConsumerLink | undefined;
 
   constructor(readonly id: string) {}
 
@@ -18,7 +17,7 @@ export class Participant {
   close(): void {
     this.producer?.close();
     this.producer = undefined;
-    for (const consumer of this.consumers.values()) consumer.close();
-    this.consumers.clear();
+    this.consumer?.close();
+    this.consumer = undefined;
   }
 }

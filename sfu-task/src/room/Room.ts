@@ -2,10 +2,12 @@
  * The room, engine-free: who is in it, what each publishes, who receives whom.
  *
  * - A client becomes a participant with its first handshake (or a ParticipantJoinedEvent).
- * - A new participant gets a consumer connection for every participant that already publishes.
- * - Tracks a participant publishes (first offer or a later re-offer) reach every other participant:
- *   a new consumer connection, or a renegotiation of the existing one.
- * - `leave` closes the participant's producer, its consumers, and every consumer of its media.
+ * - Every participant has at most two connections: its producer (it offers) and one consumer
+ *   connection (the SFU offers) carrying every other participant's tracks. It is opened as soon as
+ *   there is something to receive, and renegotiated whenever the set changes: someone publishes
+ *   (first offer or a re-offer with a screen), leaves, or starts over.
+ * - `leave` closes the participant's producer and consumer, and takes its tracks off everyone's
+ *   consumer connection.
  * - Bad input from a client gets a handshake frame back with `error: {status, message}`; nothing
  *   else changes and the room keeps working for everybody.
  */
@@ -77,12 +79,12 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.participants.get(peerId)?.tracks ?? [];
   }
 
-  /** remotePeerIds of the consumer connections of a participant. */
+  /** The participants whose tracks a participant's consumer connection is to carry. */
   consumersOf(peerId: string): string[] {
-    return [...(this.participants.get(peerId)?.consumers.keys() ?? [])];
+    return [...new Set(this.participants.get(peerId)?.consumer?.wantedTracks.map((t) => t.peerId) ?? [])];
   }
 
-  /** A client joined (ParticipantJoinedEvent): it gets consumers for what is already published. */
+  /** A client joined (ParticipantJoinedEvent): it is offered what is already published. */
   join(peerId: string): void {
     if (this.closed || peerId === this.sfuId) return;
     this.left.delete(peerId);
@@ -109,7 +111,6 @@ export class Room extends EventEmitter<RoomEvents> {
         sender: this.sfuId,
         receiver: data.sender,
         roomId: this.roomId,
-        ...(data.remotePeerId && { remotePeerId: data.remotePeerId }),
         error: clientError
           ? { status: error.status, message: error.message }
           : { status: 500, message: 'the SFU could not handle this handshake' },
@@ -117,7 +118,7 @@ export class Room extends EventEmitter<RoomEvents> {
     }
   }
 
-  /** A client left: its producer, its consumers and every consumer of its media close. */
+  /** A client left: its connections close, and its tracks leave everyone's consumer connection. */
   leave(peerId: string): void {
     const participant = this.participants.get(peerId);
     this.left.add(peerId);
@@ -125,11 +126,8 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!participant) return;
     participant.close();
     this.participants.delete(peerId);
-    for (const other of this.participants.values()) {
-      other.consumers.get(peerId)?.close();
-      other.consumers.delete(peerId);
-    }
     this.logger.info('participant left', { peerId, participants: this.participants.size });
+    this.deliverAll();
     this.emit('participants', this.participants.size);
   }
 
@@ -148,9 +146,7 @@ export class Room extends EventEmitter<RoomEvents> {
     participant = new Participant(peerId);
     this.participants.set(peerId, participant);
     this.logger.info('participant joined', { peerId, participants: this.participants.size });
-    for (const publisher of this.participants.values()) {
-      if (publisher !== participant && publisher.tracks.length > 0) this.deliver(publisher, participant);
-    }
+    this.deliver(participant);
     this.emit('participants', this.participants.size);
     return participant;
   }
@@ -175,8 +171,8 @@ export class Room extends EventEmitter<RoomEvents> {
         }
         throw error;
       }
-      this.logger.info('producer negotiated', { peerId: participant.id, tracks: tracks.map((t) => `${t.kind}:${t.id}`) });
-      for (const receiver of this.participants.values()) if (receiver !== participant) this.deliver(participant, receiver);
+      this.logger.info('producer negotiated', { peerId: participant.id, tracks: tracks.map((t) => `${t.source}:${t.id}`) });
+      this.deliverAll();
     }
     if (data.candidate !== undefined) {
       const link = participant.producer ?? this.createProducer(participant);
@@ -186,9 +182,11 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   private async handleConsumer(participant: Participant, data: HandshakeData): Promise<void> {
-    if (!data.remotePeerId) throw new ClientInputError('consumer handshake without remotePeerId');
-    const link = participant.consumers.get(data.remotePeerId);
-    if (!link) throw new ClientInputError(`no consumer connection for remotePeerId ${data.remotePeerId}`, 404);
+    if (data.description && data.description.type !== 'answer') {
+      throw new ClientInputError('consumer description must be an answer (the SFU offers on the consumer connection, the client answers)');
+    }
+    const link = participant.consumer;
+    if (!link) throw new ClientInputError('no consumer connection: the SFU has offered none to this client yet', 404);
     if (data.description) await link.handleAnswer(asDescription(data.description));
     if (data.candidate !== undefined) await link.addRemoteCandidate(data.candidate);
     if (!data.description && data.candidate === undefined) throw new ClientInputError('consumer handshake without description or candidate');
@@ -202,30 +200,47 @@ export class Room extends EventEmitter<RoomEvents> {
     return link;
   }
 
-  /** Makes `receiver` receive everything `publisher` publishes. */
-  private deliver(publisher: Participant, receiver: Participant): void {
-    let link = receiver.consumers.get(publisher.id);
+  /** Brings every participant's consumer connection up to date with what the others publish. */
+  private deliverAll(): void {
+    for (const receiver of this.participants.values()) this.deliver(receiver);
+  }
+
+  /** Makes `receiver` receive everything the other participants publish (opening its consumer connection if needed). */
+  private deliver(receiver: Participant): void {
+    const tracks = [...this.participants.values()].filter((p) => p !== receiver).flatMap((p) => p.tracks);
+    let link = receiver.consumer;
     if (!link || link.isClosed) {
-      const connection = this.engine.createConsumerConnection(receiver.id, publisher.id);
-      const created = new ConsumerLink(receiver.id, publisher.id, connection, this.context);
-      link = created;
-      receiver.consumers.set(publisher.id, created);
-      const log = { peerId: receiver.id, remotePeerId: publisher.id };
-      connection.on('statechange', (state) => {
-        this.logger.info('consumer connection', { ...log, state });
-        if (state === 'connected') this.onConsumerConnected(publisher.id);
-      });
-      connection.on('keyframerequest', (track) => this.requestKeyframe(publisher.id, track));
+      if (tracks.length === 0) return; // nothing to receive yet: no connection either
+      link = this.createConsumer(receiver);
     }
-    const tracks = publisher.tracks;
     link.sync(tracks).catch((error: unknown) => {
-      this.logger.error('consumer offer failed', { peerId: receiver.id, remotePeerId: publisher.id, error: error as Error });
+      this.logger.error('consumer offer failed', { peerId: receiver.id, error: error as Error });
     });
   }
 
-  private onConsumerConnected(publisherId: string): void {
+  private createConsumer(receiver: Participant): ConsumerLink {
+    const connection = this.engine.createConsumerConnection(receiver.id);
+    const link: ConsumerLink = new ConsumerLink(receiver.id, connection, this.context, {
+      // tracks added to a connection that is already up need their keyframes now
+      negotiated: (added) => {
+        if (connection.state === 'connected') this.requestKeyframes(added);
+      },
+    });
+    receiver.consumer = link;
+    connection.on('statechange', (state) => {
+      this.logger.info('consumer connection', { peerId: receiver.id, state });
+      if (state === 'connected') this.requestKeyframes(link.tracks);
+    });
+    connection.on('keyframerequest', (track) => this.requestKeyframe(track));
+    return link;
+  }
+
+  /** A keyframe of each video track for a receiver that starts receiving it, and once more a little later. */
+  private requestKeyframes(tracks: readonly PublishedTrack[]): void {
+    const video = tracks.filter((t) => t.kind === 'video');
+    if (video.length === 0) return;
     const ask = () => {
-      for (const track of this.tracksOf(publisherId)) if (track.kind === 'video') this.requestKeyframe(publisherId, track);
+      for (const track of video) this.requestKeyframe(track);
     };
     ask();
     const timer = setTimeout(() => {
@@ -235,18 +250,15 @@ export class Room extends EventEmitter<RoomEvents> {
     this.timers.add(timer);
   }
 
-  private requestKeyframe(publisherId: string, track: PublishedTrack): void {
-    this.participants.get(publisherId)?.producer?.requestKeyframe(track);
+  private requestKeyframe(track: PublishedTrack): void {
+    this.participants.get(track.peerId)?.producer?.requestKeyframe(track);
   }
 
-  /** Closes a participant's producer and every consumer of its media (it stays in the room). */
+  /** Closes a participant's producer and takes its tracks off the others' consumer connections (it stays in the room). */
   private unpublish(participant: Participant): void {
     participant.producer?.close();
     participant.producer = undefined;
-    for (const other of this.participants.values()) {
-      other.consumers.get(participant.id)?.close();
-      other.consumers.delete(participant.id);
-    }
+    this.deliverAll();
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * One person's call: the join flow, signaling, local media, the producer connection and one consumer
- * connection per remote participant, and the state the UI renders (a store for useSyncExternalStore).
+ * One person's call: the join flow, signaling, local media, the two media connections (the producer,
+ * and one consumer connection carrying everyone else), and the state the UI renders (a store for
+ * useSyncExternalStore). Each step of the join is marked on the join timeline (joinTimeline.ts).
  */
 import type {
   EventFrame,
@@ -18,6 +19,7 @@ import type { ClientConfig } from '../config.ts';
 import { ConsumerLink } from '../media/ConsumerLink.ts';
 import { ProducerLink } from '../media/ProducerLink.ts';
 import { SignalingClient } from '../signaling/SignalingClient.ts';
+import { markJoin } from './joinTimeline.ts';
 import { type LocalMedia, openLocalMedia } from './localMedia.ts';
 
 export type Phase = 'joining' | 'connecting' | 'in-call' | 'reconnecting' | 'closed' | 'left' | 'error';
@@ -85,8 +87,10 @@ export class CallSession {
   private readonly api: RoomsApi;
   private signaling: SignalingClient | undefined;
   private producer: ProducerLink | undefined;
-  private readonly consumers = new Map<string, ConsumerLink>();
+  private consumer: ConsumerLink | undefined;
   private readonly names = new Map<string, string>();
+  /** Participants that left (peer ids are never reused): their late tracks bring no tile back. */
+  private readonly departed = new Set<string>();
   private media: LocalMedia | undefined;
   private mediaReady: Promise<LocalMedia> | undefined;
   private version = 0;
@@ -116,26 +120,9 @@ export class CallSession {
   /** Joins: finds, claims or starts the room, then connects media and signaling. */
   async start(): Promise<void> {
     this.set({ ...initial, phase: 'joining' });
-    let access: RoomAccessResponse;
-    try {
-      if (this.source.kind === 'ticket') {
-        const redeemed = await ticketAccess(this.api, this.source.ticketId);
-        this.urlPath = redeemed.urlPath;
-        access = redeemed;
-      } else {
-        access = await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) });
-      }
-    } catch (error) {
-      return this.fail(error);
-    }
-    if (this.disposed) return;
-    this.roomId = access.roomId;
-    this.selfId = access.peerId;
-    this.token = access.token;
-    this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
-
-    // camera and microphone open while signaling connects and identifies
+    // camera and microphone open while the room is found and signaling connects
     this.mediaReady = openLocalMedia().then((media) => {
+      markJoin('media-open');
       this.media = media;
       if (this.disposed) this.stopLocal();
       // a missing device shows to the others as muted / camera off
@@ -146,6 +133,26 @@ export class CallSession {
       });
       return media;
     });
+    let access: RoomAccessResponse;
+    try {
+      if (this.source.kind === 'ticket') {
+        const redeemed = await ticketAccess(this.api, this.source.ticketId);
+        this.urlPath = redeemed.urlPath;
+        access = redeemed;
+      } else {
+        access = await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) });
+      }
+    } catch (error) {
+      void this.mediaReady.then(() => this.stopLocal());
+      return this.fail(error);
+    }
+    markJoin('room-found');
+    if (this.disposed) return;
+    this.roomId = access.roomId;
+    this.selfId = access.peerId;
+    this.token = access.token;
+    this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
+
 
     const signaling = new SignalingClient(this.config.webSocketUrl, access.token, {
       id: access.peerId,
@@ -154,6 +161,7 @@ export class CallSession {
       ...(this.displayName && { displayName: this.displayName }),
     });
     this.signaling = signaling;
+    signaling.on('open', () => markJoin('socket-open'));
     signaling.on('frame', (frame) => void this.onFrame(frame).catch((e: unknown) => console.warn('frame handling failed', e)));
     signaling.on('state', (s) => {
       if (s === 'reconnecting' && this.state.phase === 'in-call') this.set({ phase: 'reconnecting' });
@@ -174,6 +182,7 @@ export class CallSession {
   private readonly onPageHide = () => this.signaling?.close();
 
   private async onIdentified(frame: IdentifiedFrame): Promise<void> {
+    markJoin('identified');
     if (this.producer && frame.resumed) {
       // a reconnect within the server's grace: media connections are intact
       this.set({ phase: 'in-call' });
@@ -183,8 +192,8 @@ export class CallSession {
       // back after the grace ran out: the server saw us leave, so media starts over
       this.producer.close();
       this.producer = undefined;
-      for (const link of this.consumers.values()) link.close();
-      this.consumers.clear();
+      this.consumer?.close();
+      this.consumer = undefined;
       this.set({ participants: [] });
     }
     // the room's state (names, mute states) arrives while media starts
@@ -256,6 +265,7 @@ export class CallSession {
   private async onHandshake(data: HandshakeData): Promise<void> {
     const error = (data as { error?: { message?: string } }).error;
     if (error) {
+      if (data.type === 'producer') this.producer?.answerRefused();
       this.set({ notice: `Media server: ${error.message ?? 'error'}` });
       return;
     }
@@ -264,14 +274,8 @@ export class CallSession {
       else if (data.candidate) await this.producer?.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
       return;
     }
-    const remote = data.remotePeerId;
-    if (!remote) return;
-    let link = this.consumers.get(remote);
-    if (!link) {
-      link = new ConsumerLink(this.config.iceServers, (d) => this.sendHandshake(d), remote, () => this.refreshStreams(remote));
-      this.consumers.set(remote, link);
-      if (!this.state.participants.some((p) => p.id === remote)) this.upsert(remote, undefined, {});
-    }
+    // the one consumer connection, made with the SFU's first offer
+    const link = (this.consumer ??= new ConsumerLink(this.config.iceServers, (d) => this.sendHandshake(d), (peerId) => this.refreshStreams(peerId)));
     if (data.description?.type === 'offer') await link.handleOffer(data.description as RTCSessionDescriptionInit);
     else if (data.candidate) await link.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
   }
@@ -287,8 +291,8 @@ export class CallSession {
         this.upsert(event.participant.id, event.participant.displayName, event.participant.features);
         return;
       case 'ParticipantLeftEvent':
-        this.consumers.get(event.participantId)?.close();
-        this.consumers.delete(event.participantId);
+        this.departed.add(event.participantId);
+        this.consumer?.forget(event.participantId);
         this.set({ participants: this.state.participants.filter((p) => p.id !== event.participantId) });
         return;
       case 'RoomClosedEvent':
@@ -300,13 +304,12 @@ export class CallSession {
 
   private upsert(id: string, displayName: string | undefined, features: ParticipantFeatures): void {
     if (displayName) this.names.set(id, displayName);
-    const link = this.consumers.get(id);
     const next: RemoteParticipant = {
       id,
       displayName: this.nameOf(id),
       features,
-      camera: link && link.camera.getTracks().length > 0 ? link.camera : undefined,
-      screen: link && link.screen.getTracks().length > 0 ? link.screen : undefined,
+      camera: this.consumer?.camera(id),
+      screen: this.consumer?.screen(id),
     };
     const others = this.state.participants.filter((p) => p.id !== id);
     const index = this.state.participants.findIndex((p) => p.id === id);
@@ -315,6 +318,7 @@ export class CallSession {
   }
 
   private refreshStreams(id: string): void {
+    if (id === this.selfId || this.departed.has(id)) return;
     const p = this.state.participants.find((x) => x.id === id);
     this.upsert(id, p?.displayName, p?.features ?? {});
   }
@@ -429,8 +433,8 @@ export class CallSession {
     this.signaling = undefined;
     this.producer?.close();
     this.producer = undefined;
-    for (const link of this.consumers.values()) link.close();
-    this.consumers.clear();
+    this.consumer?.close();
+    this.consumer = undefined;
     this.stopLocal();
   }
 

@@ -3,7 +3,11 @@
  * SFU answers. Senders are kept, so that mute, camera off and device changes are `replaceTrack`s
  * without renegotiation; adding the screen the first time renegotiates once.
  */
+import { markJoin } from '../call/joinTimeline.ts';
 import { PeerLink, type SendHandshake } from './PeerLink.ts';
+
+/** How long an offer waits for its answer before the next one may go (the SFU answers or errs well before). */
+const ANSWER_TIMEOUT_MS = 10_000;
 
 export class ProducerLink extends PeerLink {
   readonly kind = 'producer' as const;
@@ -11,6 +15,9 @@ export class ProducerLink extends PeerLink {
   private video: RTCRtpSender | undefined;
   private screen: RTCRtpSender | undefined;
   private negotiating: Promise<void> = Promise.resolve();
+  /** Resolves when the offer in flight is answered (or given up on). */
+  private answered: Promise<void> = Promise.resolve();
+  private onAnswered: (() => void) | undefined;
 
   constructor(iceServers: RTCIceServer[], send: SendHandshake) {
     super(iceServers, send, {});
@@ -29,7 +36,14 @@ export class ProducerLink extends PeerLink {
   async handleAnswer(description: RTCSessionDescriptionInit): Promise<void> {
     if (this.pc.signalingState !== 'have-local-offer') return;
     await this.pc.setRemoteDescription(description);
+    markJoin('publish-answered');
+    this.onAnswered?.();
     await this.flushEarlyCandidates();
+  }
+
+  /** The SFU refused the offer in flight: the next one may go. */
+  answerRefused(): void {
+    this.onAnswered?.();
   }
 
   async replace(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
@@ -57,11 +71,20 @@ export class ProducerLink extends PeerLink {
 
   private offer(): Promise<void> {
     this.negotiating = this.negotiating.then(async () => {
-      // one offer at a time: wait for the previous answer
-      for (let i = 0; i < 100 && this.pc.signalingState === 'have-local-offer'; i++) await new Promise((r) => setTimeout(r, 50));
+      // one offer at a time: the previous one's answer first
+      await this.answered;
       const offer = await this.pc.createOffer();
       await this.pc.setLocalDescription(offer);
+      this.answered = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ANSWER_TIMEOUT_MS);
+        this.onAnswered = () => {
+          clearTimeout(timer);
+          this.onAnswered = undefined;
+          resolve();
+        };
+      });
       this.send({ ...this.base(), description: { type: 'offer', sdp: this.pc.localDescription!.sdp } });
+      markJoin('publish-offer-sent');
     });
     return this.negotiating;
   }

@@ -13,6 +13,8 @@ type Events<F> = {
   state: [SignalingState];
   /** The token was refused (401): the caller needs a fresh one. */
   unauthorized: [];
+  /** The socket opened (identify goes out now). */
+  open: [];
 };
 
 const KEEPALIVE_MS = 5 * 60_000;
@@ -50,6 +52,7 @@ export class SignalingClient<F extends ServerFrame | EndpointServerFrame = Serve
       opened = true;
       this.attempt = 0;
       socket.send(JSON.stringify({ action: 'identify', data: this.identity }));
+      this.emit('open');
     };
     socket.onmessage = (msg) => {
       let frame: F;

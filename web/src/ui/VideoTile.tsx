@@ -1,5 +1,6 @@
 /** One participant's (or screen's) video, with name and mute / camera-off badges. */
 import { useEffect, useRef } from 'react';
+import { markJoin } from '../call/joinTimeline.ts';
 
 export interface TileProps {
   id: string;
@@ -17,6 +18,14 @@ export function VideoTile({ id, label, stream, self, kind, audioMuted, videoMute
     const video = ref.current;
     if (video && video.srcObject !== (stream ?? null)) video.srcObject = stream ?? null;
   }, [stream]);
+  // the join timeline's last step: a remote camera's first decoded frame on screen
+  useEffect(() => {
+    const video = ref.current;
+    if (self || kind !== 'camera' || !video || !stream) return;
+    const onFrame = () => markJoin('first-remote-frame');
+    const handle = video.requestVideoFrameCallback(onFrame);
+    return () => video.cancelVideoFrameCallback(handle);
+  }, [self, kind, stream]);
   const showVideo = stream !== undefined && stream.getVideoTracks().length > 0 && !(kind === 'camera' && videoMuted);
   return (
     <figure className={`tile ${kind}`} data-testid={`tile-${kind}-${self ? 'self' : id}`} data-peer-id={id}>

@@ -1,11 +1,15 @@
 /**
- * One client's receiving connection for one remote participant on mediasoup: a Consumer per
- * published track (created paused), an offer built from the consumers' RTP parameters, the client's
- * answer -> DTLS connect. Consumers are resumed once DTLS is connected (and after each later
- * answer), with a keyframe request for video. PLI/FIR from the client are relayed upstream by the
- * worker itself, so this connection never emits `keyframerequest`.
+ * A client's one receiving connection on mediasoup: a Consumer per published track it carries
+ * (created paused, from any publisher, piped to this connection's worker if needed), an offer built
+ * from the consumers' RTP parameters (each in the msid stream of its publisher,
+ * protocol/mediaStream.ts), the client's answer -> DTLS connect. A track no longer carried has its
+ * consumer closed and its section inactive in the next offer. Consumers are resumed once
+ * DTLS is connected (and after each later answer), with a keyframe request for video. PLI/FIR from
+ * the client are relayed upstream by the worker itself, so this connection never emits
+ * `keyframerequest`.
  */
 import type { types } from 'mediasoup';
+import { mediaStreamId } from '../../../../protocol/mediaStream.ts';
 import { ClientInputError } from '../../errors.ts';
 import type { ConsumerConnection, ConsumerConnectionEvents, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
 import { MediasoupConnection } from './MediasoupConnection.ts';
@@ -30,19 +34,16 @@ interface Sending {
 }
 
 export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerConnectionEvents> implements ConsumerConnection {
-  readonly remotePeerId: string;
   private readonly sendings: Sending[] = [];
   /** Mids of the offer waiting for its answer, undefined when none is. */
   private pendingMids: string[] | undefined;
 
   constructor(
     peerId: string,
-    remotePeerId: string,
     slot: WorkerSlot,
     private readonly context: ConsumerContext,
   ) {
     super(peerId, slot);
-    this.remotePeerId = remotePeerId;
   }
 
   /** Consumers of this connection (for stats and tests). */
@@ -53,8 +54,14 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
   async createOffer(tracks: readonly PublishedTrack[]): Promise<SessionDescription> {
     if (this.closed) throw new Error('consumer connection is closed');
     const transport = await this.ensureTransport();
+    const wanted = new Set(tracks);
+    for (const sending of this.sendings) {
+      if (sending.section.closed || sending.section.stopped || wanted.has(sending.track)) continue;
+      sending.section.stopped = true;
+      sending.consumer.close();
+    }
     for (const track of tracks) {
-      if (this.sendings.some((s) => s.track.id === track.id)) continue;
+      if (this.sendings.some((s) => s.track === track)) continue;
       if (!(track instanceof MediasoupPublishedTrack)) throw new Error(`track ${track.id} does not belong to the mediasoup engine`);
       if (track.closed) continue;
       await this.consume(transport, track);
@@ -72,7 +79,8 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     this.pendingMids = undefined;
     for (const mid of parsed.rejectedMids) {
       const sending = this.sendings.find((s) => s.section.mid === mid);
-      if (sending && !sending.section.closed) {
+      // (a section the SFU stopped is answered inactive: it stays as it is)
+      if (sending && !sending.section.closed && !sending.section.stopped) {
         sending.section.closed = true;
         sending.consumer.close();
       }
@@ -93,7 +101,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     const rtpCapabilities = this.context.rtpCapabilities();
     const producerId = await this.context.producerOn(track, this.slot);
     if (!this.slot.router.canConsume({ producerId, rtpCapabilities })) {
-      this.context.warn('the receiving client cannot decode a track: not sent', { peerId: this.peerId, remotePeerId: this.remotePeerId, track: track.id });
+      this.context.warn('the receiving client cannot decode a track: not sent', { peerId: this.peerId, remotePeerId: track.peerId, track: track.id });
       return;
     }
     const mid = String(this.sendings.length);
@@ -103,16 +111,19 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
       mid,
       kind: consumer.kind,
       rtpParameters: consumer.rtpParameters,
-      streamId: this.remotePeerId,
+      streamId: mediaStreamId(track.peerId, track.source),
       trackId: track.trackId ?? track.id,
     };
-    consumer.observer.once('close', () => (section.closed = true));
+    // its producer closed (the publisher left): the section goes inactive
+    consumer.observer.once('close', () => {
+      if (!section.closed) section.stopped = true;
+    });
     this.sendings.push({ track, consumer, section });
   }
 
   private resumeAll(): void {
     for (const { consumer, section } of this.sendings) {
-      if (section.closed || consumer.closed || !consumer.paused) continue;
+      if (section.closed || section.stopped || consumer.closed || !consumer.paused) continue;
       consumer
         .resume()
         .then(() => (consumer.kind === 'video' ? consumer.requestKeyFrame() : undefined))

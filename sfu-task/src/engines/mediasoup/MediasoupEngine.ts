@@ -77,10 +77,10 @@ export class MediasoupEngine implements MediaEngine {
     return connection;
   }
 
-  createConsumerConnection(peerId: string, remotePeerId: string): ConsumerConnection {
+  createConsumerConnection(peerId: string): ConsumerConnection {
     const slot = this.slots[this.nextSlot++ % this.slots.length]!;
     return this.track(
-      new MediasoupConsumerConnection(peerId, remotePeerId, slot, {
+      new MediasoupConsumerConnection(peerId, slot, {
         // a client that has not published yet is assumed to decode what the router does
         rtpCapabilities: () => this.producers.get(peerId)?.rtpCapabilities ?? this.slots[0]!.router.rtpCapabilities,
         producerOn: (track, target) => this.producerOn(track, target),

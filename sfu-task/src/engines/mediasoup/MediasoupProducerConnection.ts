@@ -6,7 +6,7 @@
  */
 import type { types } from 'mediasoup';
 import { ClientInputError } from '../../errors.ts';
-import type { ConnectionEvents, ProducerConnection, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
+import { type ConnectionEvents, type ProducerConnection, type PublishedTrack, type SessionDescription, trackSource } from '../MediaEngine.ts';
 import { MediasoupConnection } from './MediasoupConnection.ts';
 import { MediasoupPublishedTrack } from './MediasoupPublishedTrack.ts';
 import { writePublishAnswer } from './sdp/publishAnswer.ts';
@@ -49,7 +49,8 @@ export class MediasoupProducerConnection extends MediasoupConnection<ConnectionE
           }
           throw error;
         }
-        this.published.set(section.mid, new MediasoupPublishedTrack(this.peerId, `${this.peerId}:${section.mid}`, producer, section.trackId));
+        const source = trackSource(section.kind, this.tracks.filter((t) => t.kind === 'video').length);
+        this.published.set(section.mid, new MediasoupPublishedTrack(this.peerId, `${this.peerId}:${section.mid}`, producer, section.trackId, source));
       }
       this.rtpCapabilities = rtpCapabilitiesFromSdp(parsed.session, routerCaps);
       const sdp = writePublishAnswer(parsed, this.describe(transport), { sessionId: this.sessionId, version: ++this.sdpVersion });

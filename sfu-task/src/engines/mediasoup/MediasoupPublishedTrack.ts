@@ -4,7 +4,7 @@
  * upstream when a consumer asks for a keyframe; a producer cannot be asked directly).
  */
 import type { types } from 'mediasoup';
-import type { MediaKind, PublishedTrack } from '../MediaEngine.ts';
+import type { MediaKind, PublishedTrack, TrackSource } from '../MediaEngine.ts';
 
 export class MediasoupPublishedTrack implements PublishedTrack {
   readonly id: string;
@@ -18,6 +18,7 @@ export class MediasoupPublishedTrack implements PublishedTrack {
     readonly producer: types.Producer,
     /** The msid track id the client gave, if any. */
     readonly trackId: string | undefined,
+    readonly source: TrackSource,
   ) {
     this.peerId = peerId;
     this.id = id;

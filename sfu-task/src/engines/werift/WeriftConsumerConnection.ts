@@ -1,10 +1,12 @@
 /**
- * One client's receiving connection for one remote participant on werift: the SFU offers a sendonly
- * m-section per published track and forwards that track's RTP (a copy per consumer, see
- * forwardCopy.ts); NACKs are answered by werift's sender from its history of those copies; PLI and
- * FIR from the client come out as `keyframerequest`.
+ * A client's one receiving connection on werift: the SFU offers a sendonly m-section per published
+ * track it carries (each in the msid stream of its publisher, protocol/mediaStream.ts) and forwards
+ * that track's RTP (a copy per consumer, see forwardCopy.ts); a track no longer carried stops
+ * forwarding and its section goes inactive. NACKs are answered by werift's sender from its history of
+ * those copies; PLI and FIR from the client come out as `keyframerequest`.
  */
-import { MediaStream, type RTCPeerConnectionConfig, type RTCRtpSender, type RtcpPacket, type RtpPacket } from 'werift';
+import { MediaStream, type RTCPeerConnectionConfig, type RTCRtpSender, type RTCRtpTransceiver, type RtcpPacket, type RtpPacket } from 'werift';
+import { mediaStreamId } from '../../../../protocol/mediaStream.ts';
 import { ClientInputError } from '../../errors.ts';
 import type { ConsumerConnection, ConsumerConnectionEvents, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
 import { forwardCopy } from './forwardCopy.ts';
@@ -18,27 +20,27 @@ const FIR_FMT = 4;
 
 interface Forwarding {
   track: WeriftPublishedTrack;
+  transceiver: RTCRtpTransceiver;
   sender: RTCRtpSender;
   unsubscribe: () => void;
 }
 
 export class WeriftConsumerConnection extends WeriftConnection<ConsumerConnectionEvents> implements ConsumerConnection {
-  readonly remotePeerId: string;
-  private readonly forwardings = new Map<string, Forwarding>();
-  private readonly stream: MediaStream;
+  private readonly forwardings = new Map<PublishedTrack, Forwarding>();
+  private readonly streams = new Map<string, MediaStream>();
   /** Packets handed to this connection's senders (for stats and tests). */
   packetsForwarded = 0;
 
-  constructor(peerId: string, remotePeerId: string, config: RTCPeerConnectionConfig, gatherLock: GatherLock) {
+  constructor(peerId: string, config: RTCPeerConnectionConfig, gatherLock: GatherLock) {
     super(peerId, config, gatherLock);
-    this.remotePeerId = remotePeerId;
-    this.stream = new MediaStream({ id: remotePeerId });
   }
 
   async createOffer(tracks: readonly PublishedTrack[]): Promise<SessionDescription> {
     if (this.closed) throw new Error('consumer connection is closed');
+    const wanted = new Set(tracks);
+    for (const [track, forwarding] of this.forwardings) if (!wanted.has(track)) this.stop(track, forwarding);
     for (const track of tracks) {
-      if (this.forwardings.has(track.id)) continue;
+      if (this.forwardings.has(track)) continue;
       if (!(track instanceof WeriftPublishedTrack)) throw new Error(`track ${track.id} does not belong to the werift engine`);
       this.forward(track);
     }
@@ -63,11 +65,22 @@ export class WeriftConsumerConnection extends WeriftConnection<ConsumerConnectio
     this.forwardings.clear();
   }
 
+  /** The msid stream of a track: one per publisher for camera + microphone, one for its screen. */
+  private streamOf(track: PublishedTrack): MediaStream {
+    const id = mediaStreamId(track.peerId, track.source);
+    let stream = this.streams.get(id);
+    if (!stream) {
+      stream = new MediaStream({ id });
+      this.streams.set(id, stream);
+    }
+    return stream;
+  }
+
   private forward(track: WeriftPublishedTrack): void {
-    const transceiver = this.pc.addTransceiver(track.kind, { direction: 'sendonly', streams: [this.stream] });
+    const transceiver = this.pc.addTransceiver(track.kind, { direction: 'sendonly', streams: [this.streamOf(track)] });
     const sender = transceiver.sender;
     const keyframe = () => {
-      if (!this.closed) this.emit('keyframerequest', track);
+      if (!this.closed && this.forwardings.get(track)?.sender === sender) this.emit('keyframerequest', track);
     };
     sender.onPictureLossIndication.subscribe(keyframe);
     sender.onRtcp.subscribe((packet: RtcpPacket) => {
@@ -77,6 +90,16 @@ export class WeriftConsumerConnection extends WeriftConnection<ConsumerConnectio
       this.packetsForwarded++;
       sender.sendRtp(forwardCopy(rtp)).catch(() => undefined);
     });
-    this.forwardings.set(track.id, { track, sender, unsubscribe });
+    this.forwardings.set(track, { track, transceiver, sender, unsubscribe });
+  }
+
+  /**
+   * Stops forwarding a track; its section goes inactive in the next offer (not stopped: a stopped
+   * section has port 0, and werift clients then fail every later offer that still lists it).
+   */
+  private stop(track: PublishedTrack, forwarding: Forwarding): void {
+    forwarding.unsubscribe();
+    this.forwardings.delete(track);
+    forwarding.transceiver.setDirection('inactive');
   }
 }

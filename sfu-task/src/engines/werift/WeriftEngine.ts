@@ -20,8 +20,8 @@ export class WeriftEngine implements MediaEngine {
     return this.track(new WeriftProducerConnection(peerId, this.config, this.gatherLock));
   }
 
-  createConsumerConnection(peerId: string, remotePeerId: string): ConsumerConnection {
-    return this.track(new WeriftConsumerConnection(peerId, remotePeerId, this.config, this.gatherLock));
+  createConsumerConnection(peerId: string): ConsumerConnection {
+    return this.track(new WeriftConsumerConnection(peerId, this.config, this.gatherLock));
   }
 
   /** Open connections (for stats and tests). */

@@ -4,7 +4,7 @@
  */
 import type { RTCPeerConnectionConfig, RTCRtpTransceiver, RTCTrackEvent } from 'werift';
 import { ClientInputError } from '../../errors.ts';
-import type { ConnectionEvents, ProducerConnection, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
+import { type ConnectionEvents, type ProducerConnection, type PublishedTrack, type SessionDescription, trackSource } from '../MediaEngine.ts';
 import type { GatherLock } from './gatherLock.ts';
 import { checkSdp } from './sdpCheck.ts';
 import { WeriftConnection } from './WeriftConnection.ts';
@@ -50,9 +50,10 @@ export class WeriftProducerConnection extends WeriftConnection<ConnectionEvents>
     const kind = track.kind === 'audio' ? 'audio' : 'video';
     const ssrc = transceiver.receiver.trackBySSRC ? Number(Object.keys(transceiver.receiver.trackBySSRC)[0]) : NaN;
     const id = `${this.peerId}:${transceiver.mid ?? this.published.size}`;
+    const source = trackSource(kind, this.tracks.filter((t) => t.kind === 'video').length);
     this.published.set(
       transceiver,
-      new WeriftPublishedTrack(this.peerId, id, kind, track, transceiver.receiver, Number.isFinite(ssrc) ? ssrc : undefined),
+      new WeriftPublishedTrack(this.peerId, id, kind, track, transceiver.receiver, Number.isFinite(ssrc) ? ssrc : undefined, source),
     );
   }
 }

@@ -3,7 +3,7 @@
  * senders subscribed to it, and sends PLIs to the publisher.
  */
 import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
-import type { MediaKind, PublishedTrack } from '../MediaEngine.ts';
+import type { MediaKind, PublishedTrack, TrackSource } from '../MediaEngine.ts';
 
 export type RtpSink = (rtp: RtpPacket) => void;
 
@@ -25,6 +25,7 @@ export class WeriftPublishedTrack implements PublishedTrack {
     private readonly receiver: RTCRtpReceiver,
     /** SSRC from the offer's a=ssrc line, until RTP tells it. */
     private readonly signaledSsrc: number | undefined,
+    readonly source: TrackSource,
   ) {
     this.peerId = peerId;
     this.id = id;

@@ -2,7 +2,8 @@
  * The SFU's offer to a receiving client, built from its consumers' RTP parameters: one `sendonly`
  * section per consumer with its codec (and RTX), header extensions, SSRC and RTX SSRC
  * (`ssrc-group:FID`), the publisher's cname, and an msid that groups a participant's tracks in one
- * stream. Sections stay in place across renegotiations; a closed consumer's section gets port 0.
+ * stream. Sections stay in place across renegotiations: one whose track the SFU took off (its
+ * publisher left) stays in the bundle as `inactive` with no SSRC; one the client rejected gets port 0.
  */
 import type { types } from 'mediasoup';
 import { codecAttributes } from './codecLines.ts';
@@ -18,8 +19,10 @@ export interface ConsumerSection {
   /** msid: the publishing participant's stream and this track. */
   streamId: string;
   trackId: string;
-  /** Closed: the section stays, rejected (port 0). */
+  /** The client rejected it: the section stays, with port 0. */
   closed?: boolean;
+  /** The SFU took its track off: the section stays, inactive (werift clients fail later offers that keep a port-0 section). */
+  stopped?: boolean;
 }
 
 const PROTOCOL = 'UDP/TLS/RTP/SAVPF';
@@ -35,7 +38,21 @@ export function writeConsumerOffer(sections: ConsumerSection[], transport: Trans
   for (const section of sections) {
     const { rtpParameters } = section;
     if (section.closed) {
-      session.media.push(rejectedSection({ type: section.kind, protocol: PROTOCOL, payloads: String(rtpParameters.codecs[0]?.payloadType ?? 0) }, section.mid));
+      // the codec's rtpmap stays: some answerers (werift) refuse a section whose format has none
+      const codec = rtpParameters.codecs.slice(0, 1);
+      const { rtp, fmtp } = codecAttributes(codec);
+      session.media.push({ ...rejectedSection({ type: section.kind, protocol: PROTOCOL, payloads: String(codec[0]?.payloadType ?? 0) }, section.mid), rtp, fmtp } as MediaSection);
+      continue;
+    }
+    if (section.stopped) {
+      session.media.push({
+        type: section.kind,
+        protocol: PROTOCOL,
+        ...transportAttributes(transport, 'actpass'),
+        mid: section.mid,
+        direction: 'inactive',
+        ...codecAttributes(rtpParameters.codecs.slice(0, 1)),
+      } as MediaSection);
       continue;
     }
     const streamId = msidToken(section.streamId);
