@@ -4,9 +4,7 @@
  * which the stack loads at start too so that a bad value fails there and not on the first request.
  */
 import { z } from 'zod';
-import type { SignInConfig } from '../protocol/index.ts';
-
-export const DEFAULT_SIGN_IN_SCOPE = 'openid profile email';
+import { DEFAULT_SIGN_IN_SCOPE, type SignInConfig } from '../protocol/index.ts';
 
 const port = (name: string, fallback: number) =>
   z

@@ -55,6 +55,9 @@ export interface IceServerConfig {
   credential?: string;
 }
 
+/** Scopes the web client asks a sign-in provider for, unless the deployment says otherwise. */
+export const DEFAULT_SIGN_IN_SCOPE = 'openid profile email';
+
 /** Sign-in with the deployment's OpenID Connect provider (authorization code flow with PKCE). */
 export interface SignInConfig {
   /** The provider's issuer URL (its discovery document is at {issuer}/.well-known/openid-configuration). */
