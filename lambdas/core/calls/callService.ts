@@ -132,7 +132,13 @@ export class CallService {
     } satisfies IncomingCallEvent;
     const [access, endpoints] = await Promise.all([
       this.d.tokens.participant(claim.roomId, { via: 'call', peerId: callerPeerId, nowMs }),
-      this.d.endpoints.push({ organizationId: link.organizationId, userId: link.ownerId, event: ring, qos: QOS_AT_LEAST_ONCE, sender: `call:${callId}` }),
+      // a failure to ring fails no call: it rings on for a page that opens (GET /calls?status=ringing), then is missed
+      this.d.endpoints
+        .push({ organizationId: link.organizationId, userId: link.ownerId, event: ring, qos: QOS_AT_LEAST_ONCE, sender: `call:${callId}` })
+        .catch((error: unknown) => {
+          this.d.logger.error('could not ring the owner\'s endpoints', { callId, error: error as Error });
+          return 0;
+        }),
       this.d.signaling.announceClaim(claim.room),
       // the claim may have emptied the warm pool; its failure never fails the call
       this.d.warmPool.topUp().catch((error: unknown) => this.d.logger.error('warm pool top-up failed', { error: error as Error })),
@@ -148,7 +154,7 @@ export class CallService {
     assertRinging(call, nowMs);
     const room = await this.d.roomRepository.getRoom(call.roomId);
     if (!room || !isLive(room, nowMs)) throw new GoneError('The caller is gone: the call\'s room has closed');
-    const answered = await this.endRinging(call, 'accepted', 'before');
+    const answered = await this.answer(call, 'accepted');
     const [access] = await Promise.all([this.d.tokens.participant(call.roomId, { via: 'call', nowMs }), this.afterRinging(answered)]);
     this.d.logger.info('call accepted', { callId, roomId: call.roomId, peerId: access.peerId, userId: call.ownerId });
     return { ...access, ...callView(answered, nowMs), urlPath: call.urlPath };
@@ -158,7 +164,7 @@ export class CallService {
   async decline(principal: Principal | undefined, callId: string): Promise<CallResponse> {
     const call = await this.ownCall(principal, callId);
     assertRinging(call, this.d.clock.nowMs());
-    const declined = await this.endRinging(call, 'declined', 'before');
+    const declined = await this.answer(call, 'declined');
     await this.afterRinging(declined);
     this.d.logger.info('call declined', { callId, roomId: call.roomId, userId: call.ownerId });
     return callView(declined, this.d.clock.nowMs());
@@ -171,7 +177,12 @@ export class CallService {
     if (status === 'accepted') throw new ConflictError('This call was answered: leave its room to end it');
     if (status !== 'ringing') return;
     const cancelled = await this.d.calls.endRinging(callId, 'cancelled', this.d.clock.nowMs(), 'before');
-    if (!cancelled) return this.cancel(principal, callId); // it moved on in between: look again
+    if (!cancelled) {
+      // it stopped ringing in between: answered (say so), or declined or missed (nothing to do)
+      const now = await this.d.calls.get(callId);
+      if (now && statusAt(now, this.d.clock.nowMs()) === 'accepted') throw new ConflictError('This call was answered: leave its room to end it');
+      return;
+    }
     await this.afterRinging(cancelled);
     this.d.logger.info('call cancelled', { callId, roomId: call.roomId });
   }
@@ -212,10 +223,10 @@ export class CallService {
     return { missed: missed.filter(Boolean).length, more: overdue.more };
   }
 
-  /** ringing -> `to` once; the reason it could not (a typed error) when it had stopped ringing. */
-  private async endRinging(call: CallRecord, to: 'accepted' | 'declined', deadline: 'before'): Promise<CallRecord> {
+  /** The owner's answer: ringing -> `to` once, before the deadline; the reason it could not (a typed error) otherwise. */
+  private async answer(call: CallRecord, to: 'accepted' | 'declined'): Promise<CallRecord> {
     const nowMs = this.d.clock.nowMs();
-    const ended = await this.d.calls.endRinging(call.callId, to, nowMs, deadline);
+    const ended = await this.d.calls.endRinging(call.callId, to, nowMs, 'before');
     if (ended) return ended;
     const now = await this.d.calls.get(call.callId);
     assertRinging(now ?? call, nowMs);
