@@ -28,8 +28,9 @@ export interface HttpRoute {
   readonly access: RouteAccess;
 }
 
-/** A call that stops ringing unanswered: its link's ringing slot, its room closed, the owner's endpoints told. */
+/** A call that stops ringing unanswered: its link's ringing slot, its room closed (task stopped, clients told), the owner's endpoints told. */
 const CLOSES_CALL_ROOM: readonly TableId[] = ['calls', 'callUrls', 'rooms', 'paths', 'counters', 'peers', 'connections', 'endpoints'];
+const endsRinging = (extra: readonly TableId[] = []): RouteAccess => ({ tables: [...CLOSES_CALL_ROOM, ...extra], runsTasks: true, managesConnections: true });
 
 export const httpRoutes: readonly HttpRoute[] = [
   {
@@ -213,14 +214,14 @@ export const httpRoutes: readonly HttpRoute[] = [
     name: 'DeclineCall',
     entry: 'lambdas/http/declineCall.ts',
     // closes the call's room (its caller gets RoomClosedEvent, its task stops) and tells the owner's other tabs
-    access: { tables: [...CLOSES_CALL_ROOM, 'clients'], runsTasks: true, managesConnections: true },
+    access: endsRinging(['clients']),
   },
   {
     method: 'DELETE',
     path: '/calls/id/{callId}',
     name: 'CancelCall',
     entry: 'lambdas/http/cancelCall.ts',
-    access: { tables: [...CLOSES_CALL_ROOM, 'clients'], runsTasks: true, managesConnections: true },
+    access: endsRinging(['clients']),
   },
   {
     method: 'GET',
@@ -299,7 +300,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     entry: 'lambdas/scheduled/missUnansweredCalls.ts',
     // EventBridge's finest rate; locally CALL_SWEEP_INTERVAL_SECONDS (readers treat an overdue call as missed at once)
     everySeconds: 60,
-    access: { tables: CLOSES_CALL_ROOM, runsTasks: true, managesConnections: true },
+    access: endsRinging(),
   },
 ];
 

@@ -6,7 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CALLS_BY_OWNER_INDEX, CALLS_RINGING_INDEX } from '../../../lib/tables.ts';
 import type { CallStatus } from '../../../protocol/index.ts';
-import { isConditionFailure } from '../dynamoErrors.ts';
+import { unlessConditionFails } from '../dynamoErrors.ts';
 import { putIfAbsent } from '../putIfAbsent.ts';
 import { type CallRecord, RINGING } from './records.ts';
 
@@ -34,8 +34,8 @@ export class CallRepository {
    */
   async endRinging(callId: string, to: Exclude<CallStatus, 'ringing'>, nowMs: number, deadline: 'before' | 'after' | 'any'): Promise<CallRecord | undefined> {
     const timing = { before: ' AND ringUntilMs > :nowMs', after: ' AND ringUntilMs <= :nowMs', any: '' }[deadline];
-    try {
-      const out = await this.db.send(
+    const out = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { callId },
@@ -50,12 +50,9 @@ export class CallRepository {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return out.Attributes as CallRecord;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+      ),
+    );
+    return out?.Attributes as CallRecord | undefined;
   }
 
   /** An owner's calls newest first that `keep` accepts, at most `limit` (reading at most MAX_SCANNED_CALLS). */

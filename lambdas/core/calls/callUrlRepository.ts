@@ -4,7 +4,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CALL_URLS_BY_OWNER_INDEX } from '../../../lib/tables.ts';
-import { ignoreConditionFailure, isConditionFailure } from '../dynamoErrors.ts';
+import { ignoreConditionFailure, unlessConditionFails } from '../dynamoErrors.ts';
 import { putIfAbsent } from '../putIfAbsent.ts';
 import type { CallUrlRecord } from './records.ts';
 
@@ -47,8 +47,8 @@ export class CallUrlRepository {
 
   /** Marks `ownerKey`'s link revoked; false if it is not theirs or was revoked already. */
   async revoke(callToken: string, ownerKey: string, nowIso: string): Promise<boolean> {
-    try {
-      await this.db.send(
+    const done = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { callToken },
@@ -56,12 +56,9 @@ export class CallUrlRepository {
           ConditionExpression: 'ownerKey = :owner AND attribute_not_exists(revokedAt)',
           ExpressionAttributeValues: { ':owner': ownerKey, ':now': nowIso },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return done !== undefined;
   }
 
   /**
@@ -69,8 +66,8 @@ export class CallUrlRepository {
    * not revoked, not expired) and no other call from it is still ringing. One conditional update.
    */
   async takeRing(callToken: string, callId: string, ringUntilMs: number, nowMs: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    const taken = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { callToken },
@@ -79,12 +76,9 @@ export class CallUrlRepository {
             'attribute_exists(callToken) AND attribute_not_exists(revokedAt) AND expiresAt > :nowSeconds AND (attribute_not_exists(ringingUntilMs) OR ringingUntilMs <= :nowMs)',
           ExpressionAttributeValues: { ':call': callId, ':until': ringUntilMs, ':nowSeconds': Math.floor(nowMs / 1000), ':nowMs': nowMs },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    return taken !== undefined;
   }
 
   /** Frees the ringing slot if `callId` still holds it. */

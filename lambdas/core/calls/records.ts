@@ -2,18 +2,22 @@
 import type { CallResponse, CallStatus } from '../../../protocol/index.ts';
 import { isoAt } from '../clock.ts';
 
-/** One call URL (a link that rings its owner). */
-export interface CallUrlRecord {
-  callToken: string;
+/** Whose a call URL is, and whom it is for: on the link and on every call made from it. */
+export interface CallOwnership {
   /** `userKeyOf(organizationId, userId)` of its owner: the byOwner index key. */
   ownerKey: string;
   ownerId: string;
   organizationId: string;
   /** The owner's name, as callers see it ("Call <ownerName>"). */
   ownerName: string;
-  /** Whom the owner made it for (Loop's `remote_id`). */
+  /** Whom the owner made the link for (Loop's `remote_id`). */
   remoteId: string;
   createdAt: string;
+}
+
+/** One call URL (a link that rings its owner). */
+export interface CallUrlRecord extends CallOwnership {
+  callToken: string;
   /** Epoch seconds it stops calling (also the TTL attribute; readers check it). */
   expiresAt: number;
   revokedAt?: string;
@@ -23,14 +27,9 @@ export interface CallUrlRecord {
 }
 
 /** One call made from a call URL. */
-export interface CallRecord {
+export interface CallRecord extends CallOwnership {
   callId: string;
   callToken: string;
-  ownerKey: string;
-  ownerId: string;
-  organizationId: string;
-  ownerName: string;
-  remoteId: string;
   callerName?: string;
   /** The caller's peer id in the call's room (its participant token's subject). */
   callerPeerId: string;
@@ -38,7 +37,6 @@ export interface CallRecord {
   urlPath: string;
   /** As stored: a `ringing` call past `ringUntilMs` reads as missed (statusAt). */
   status: CallStatus;
-  createdAt: string;
   ringUntilMs: number;
   /** Present (`ringing`) while it rings: the sparse index the missed-call sweep queries. */
   ringing?: typeof RINGING;
