@@ -65,7 +65,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     pkce: { methods: ['S256'], required: () => true },
     ttl: { AccessToken: tokenSeconds, IdToken: tokenSeconds, RefreshToken: 86_400, Session: 86_400, Grant: 86_400, Interaction: 600 },
   });
-  // its console warnings about development-only settings are noise here
+  // (it warns about its in-memory store and development login pages: both are what a test wants)
   provider.on('server_error', (_ctx, error) => console.error('oidc-provider server_error', error));
   const server: Server = await new Promise((resolve) => {
     const s = provider.listen(port, '127.0.0.1', () => resolve(s));
