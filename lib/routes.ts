@@ -28,6 +28,10 @@ export interface HttpRoute {
   readonly access: RouteAccess;
 }
 
+/** A call that stops ringing unanswered: its link's ringing slot, its room closed (task stopped, clients told), the owner's endpoints told. */
+const CLOSES_CALL_ROOM: readonly TableId[] = ['calls', 'callUrls', 'rooms', 'paths', 'counters', 'peers', 'connections', 'endpoints'];
+const endsRinging = (extra: readonly TableId[] = []): RouteAccess => ({ tables: [...CLOSES_CALL_ROOM, ...extra], runsTasks: true, managesConnections: true });
+
 export const httpRoutes: readonly HttpRoute[] = [
   {
     method: 'GET',
@@ -139,6 +143,86 @@ export const httpRoutes: readonly HttpRoute[] = [
     entry: 'lambdas/http/endpointsSendEvent.ts',
     access: { tables: ['endpoints', 'endpointEvents', 'clients'], managesConnections: true, sealsEvents: true },
   },
+  // Call URLs (Mozilla Loop paths). 'clients': a service token works only while its client is active.
+  {
+    method: 'POST',
+    path: '/call-url',
+    name: 'CreateCallUrl',
+    entry: 'lambdas/http/createCallUrl.ts',
+    access: { tables: ['callUrls', 'clients'] },
+  },
+  {
+    method: 'GET',
+    path: '/call-url',
+    name: 'ListCallUrls',
+    entry: 'lambdas/http/listCallUrls.ts',
+    access: { tables: ['callUrls', 'clients'] },
+  },
+  {
+    method: 'DELETE',
+    path: '/call-url/{token}',
+    name: 'RevokeCallUrl',
+    entry: 'lambdas/http/revokeCallUrl.ts',
+    access: { tables: ['callUrls', 'clients'] },
+  },
+  {
+    method: 'GET',
+    path: '/calls/{token}',
+    name: 'GetCallUrl',
+    entry: 'lambdas/http/getCallUrl.ts',
+    access: { tables: ['callUrls'] },
+  },
+  {
+    method: 'POST',
+    path: '/calls/{token}',
+    name: 'PlaceCall',
+    entry: 'lambdas/http/placeCall.ts',
+    // claims a room for the call (telling its SFU, topping the warm pool up, or starting one), mints the
+    // caller's token, and rings the owner's endpoints (qos 1: stored until acknowledged)
+    access: {
+      tables: ['callUrls', 'calls', 'rooms', 'paths', 'counters', 'endpoints', 'endpointEvents'],
+      runsTasks: true,
+      signsTokens: true,
+      managesConnections: true,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/calls',
+    name: 'ListCalls',
+    entry: 'lambdas/http/listCalls.ts',
+    access: { tables: ['calls', 'clients'] },
+  },
+  {
+    method: 'GET',
+    path: '/calls/id/{callId}',
+    name: 'GetCall',
+    entry: 'lambdas/http/getCall.ts',
+    access: { tables: ['calls', 'clients'] },
+  },
+  {
+    method: 'POST',
+    path: '/calls/id/{callId}/accept',
+    name: 'AcceptCall',
+    entry: 'lambdas/http/acceptCall.ts',
+    // frees the link's ringing slot, mints the owner's token, tells the owner's other tabs
+    access: { tables: ['calls', 'callUrls', 'rooms', 'endpoints', 'clients'], signsTokens: true, managesConnections: true },
+  },
+  {
+    method: 'POST',
+    path: '/calls/id/{callId}/decline',
+    name: 'DeclineCall',
+    entry: 'lambdas/http/declineCall.ts',
+    // closes the call's room (its caller gets RoomClosedEvent, its task stops) and tells the owner's other tabs
+    access: endsRinging(['clients']),
+  },
+  {
+    method: 'DELETE',
+    path: '/calls/id/{callId}',
+    name: 'CancelCall',
+    entry: 'lambdas/http/cancelCall.ts',
+    access: endsRinging(['clients']),
+  },
   {
     method: 'GET',
     path: '/.well-known/jwks.json',
@@ -210,6 +294,13 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     everySeconds: 60,
     // sends keepalive reminders, closes expired endpoints' connections, drops their pending events
     access: { tables: ['endpoints', 'endpointEvents'], managesConnections: true },
+  },
+  {
+    name: 'MissUnansweredCalls',
+    entry: 'lambdas/scheduled/missUnansweredCalls.ts',
+    // EventBridge's finest rate; locally CALL_SWEEP_INTERVAL_SECONDS (readers treat an overdue call as missed at once)
+    everySeconds: 60,
+    access: endsRinging(),
   },
 ];
 

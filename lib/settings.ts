@@ -54,6 +54,35 @@ const schema = z.object({
       })
       .strict(),
   ).default([]),
+  /**
+   * How people sign in to the web client (authorization code flow with PKCE): '' nobody does (a user
+   * token comes only from an embedding application, `#userToken=`); 'cognito' an Amazon Cognito user
+   * pool and app client this app creates (the site as callback); or an existing OpenID Connect provider,
+   * whose tokens the API then trusts (added to externalIssuers).
+   */
+  signIn: z
+    .preprocess(
+      (value) => (typeof value === 'string' && value.trim().startsWith('{') ? JSON.parse(value) : value),
+      z.union([
+        z.literal(''),
+        z.literal('cognito'),
+        z
+          .object({
+            issuer: z.url(),
+            /** The web client's client id there (public client, code flow with PKCE): its ID tokens' audience. */
+            clientId: z.string().min(1),
+            jwksUri: z.url(),
+            scope: z.string().regex(/(^| )openid( |$)/, { message: 'scope must include openid' }).optional(),
+            organizationClaim: z.string().min(1).optional(),
+            /** Organisation of its users whose tokens carry no organisation claim. */
+            organization: z.string().min(1).optional(),
+          })
+          .strict(),
+      ]),
+    )
+    .default(''),
+  /** signIn=cognito: the prefix of the pool's hosted sign-in domain (<prefix>.auth.<region>.amazoncognito.com). Empty: <stackPrefix>-<account>. */
+  cognitoDomainPrefix: z.union([z.literal(''), z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)]).default(''),
   /** The site's URL for share-ticket links made by service clients (the Web stack's SiteUrl output, or a custom domain). */
   siteUrl: z.union([z.literal(''), z.url()]).default(''),
   /** A claimed room's SFU exits this long after its last participant left. */

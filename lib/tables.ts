@@ -28,13 +28,27 @@ export interface TableDefinition {
   readonly ttlAttribute?: string;
 }
 
-export type TableId = 'rooms' | 'paths' | 'counters' | 'connections' | 'peers' | 'clients' | 'tickets' | 'endpoints' | 'endpointEvents';
+export type TableId =
+  | 'rooms'
+  | 'paths'
+  | 'counters'
+  | 'connections'
+  | 'peers'
+  | 'clients'
+  | 'tickets'
+  | 'endpoints'
+  | 'endpointEvents'
+  | 'callUrls'
+  | 'calls';
 
 export const ROOMS_BY_STATUS_INDEX = 'byStatus';
 export const PEERS_LOST_INDEX = 'lostPeers';
 export const ENDPOINTS_BY_USER_INDEX = 'byUser';
 export const ENDPOINTS_DEADLINE_INDEX = 'byDeadline';
 export const ENDPOINTS_REMINDER_INDEX = 'byReminder';
+export const CALL_URLS_BY_OWNER_INDEX = 'byOwner';
+export const CALLS_BY_OWNER_INDEX = 'byOwner';
+export const CALLS_RINGING_INDEX = 'ringing';
 
 export const tables: Readonly<Record<TableId, TableDefinition>> = {
   /** One item per room: status, SFU, bound path, version. */
@@ -126,6 +140,30 @@ export const tables: Readonly<Record<TableId, TableDefinition>> = {
     partitionKey: { name: 'endpointKey', type: 'S' },
     sortKey: { name: 'eventId', type: 'S' },
     globalSecondaryIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per call URL: its owner, whom it is for, its expiry (TTL), revocation, and the call ringing from it. */
+  callUrls: {
+    id: 'callUrls',
+    envVar: 'CALL_URLS_TABLE',
+    partitionKey: { name: 'callToken', type: 'S' },
+    globalSecondaryIndexes: [
+      // GET /call-url: an owner's links, newest first (`ownerKey`: organisation and user)
+      { indexName: CALL_URLS_BY_OWNER_INDEX, partitionKey: { name: 'ownerKey', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  /** One item per call made from a call URL: its room, its status, its ringing deadline; kept a week (TTL). */
+  calls: {
+    id: 'calls',
+    envVar: 'CALLS_TABLE',
+    partitionKey: { name: 'callId', type: 'S' },
+    globalSecondaryIndexes: [
+      // GET /calls: an owner's calls, newest first
+      { indexName: CALLS_BY_OWNER_INDEX, partitionKey: { name: 'ownerKey', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // Sparse: only ringing calls carry `ringing`; the sweep finds those past their deadline with a Query
+      { indexName: CALLS_RINGING_INDEX, partitionKey: { name: 'ringing', type: 'S' }, sortKey: { name: 'ringUntilMs', type: 'N' } },
+    ],
     ttlAttribute: 'expiresAt',
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The whole system as CDK stacks, in deploy order:
  *
- *   Data (tables) · TokenKey (KMS) · Sfu (VPC, cluster, task definition)
+ *   Data (tables) · TokenKey (KMS) · Sfu (VPC, cluster, task definition) · SignIn (Cognito, if signIn=cognito)
  *     -> Api (HTTP API + WebSocket API + handlers)
  *       -> WarmPool (scheduled reconciler) · Web (S3 + CloudFront + config.json) · Monitoring
  *
@@ -13,6 +13,7 @@ import { ApiStack } from './stacks/apiStack.ts';
 import { DataStack } from './stacks/dataStack.ts';
 import { MonitoringStack } from './stacks/monitoringStack.ts';
 import { SFU_CONTAINER_NAME, SfuStack } from './stacks/sfuStack.ts';
+import { SignInStack } from './stacks/signInStack.ts';
 import { TokenKeyStack } from './stacks/tokenKeyStack.ts';
 import { WarmPoolStack } from './stacks/warmPoolStack.ts';
 import { WebStack } from './stacks/webStack.ts';
@@ -26,6 +27,8 @@ export interface VideoRoomsStacks {
   warmPool: WarmPoolStack;
   web: WebStack;
   monitoring: MonitoringStack;
+  /** signIn=cognito only: the user pool people sign in with. */
+  signIn?: SignInStack;
 }
 
 export interface VideoRoomsAppOptions {
@@ -40,6 +43,7 @@ export function createVideoRoomsApp(app: App, settings: Settings, options: Video
   const data = new DataStack(app, `${prefix}-Data`, { ...common('DynamoDB tables'), settings });
   const tokenKey = new TokenKeyStack(app, `${prefix}-TokenKey`, { ...common('KMS key that signs tokens'), settings });
   const sfu = new SfuStack(app, `${prefix}-Sfu`, { ...common('SFU media servers: VPC, ECS cluster, Fargate task'), settings });
+  const signIn = settings.signIn === 'cognito' ? new SignInStack(app, `${prefix}-SignIn`, { ...common('Cognito user pool people sign in with'), settings }) : undefined;
 
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...common('HTTP API, WebSocket API and their Lambda handlers'),
@@ -52,6 +56,7 @@ export function createVideoRoomsApp(app: App, settings: Settings, options: Video
       subnetIds: sfu.subnets.map((s) => s.subnetId),
       securityGroupIds: [sfu.securityGroup.securityGroupId],
     },
+    ...(signIn && { cognito: signIn.cognito }),
   });
 
   // The reconciler posts events to connections from another stack: it imports the WebSocket API id
@@ -78,6 +83,7 @@ export function createVideoRoomsApp(app: App, settings: Settings, options: Video
     settings,
     httpApiUrl: api.http.url,
     webSocketUrl: api.signaling.url,
+    ...(signIn && { userPool: signIn.userPool }),
     ...(options.webClientDirectory && { clientDirectory: options.webClientDirectory }),
   });
 
@@ -91,5 +97,5 @@ export function createVideoRoomsApp(app: App, settings: Settings, options: Video
     clusterName: sfu.clusterName,
   });
 
-  return { data, tokenKey, sfu, api, warmPool, web, monitoring };
+  return { data, tokenKey, sfu, api, warmPool, web, monitoring, ...(signIn && { signIn }) };
 }

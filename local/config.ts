@@ -4,8 +4,9 @@
  * which the stack loads at start too so that a bad value fails there and not on the first request.
  */
 import { z } from 'zod';
-import { chooseEngine, type EngineChoice } from '../sfu-task/src/engines/engineChoice.ts';
+import { DEFAULT_SIGN_IN_SCOPE, type SignInConfig } from '../protocol/index.ts';
 import { ENGINES } from '../sfu-task/src/config.ts';
+import { chooseEngine, type EngineChoice } from '../sfu-task/src/engines/engineChoice.ts';
 
 const port = (name: string, fallback: number) =>
   z
@@ -47,6 +48,22 @@ const schema = z.object({
   RECONCILE_INTERVAL_SECONDS: seconds('RECONCILE_INTERVAL_SECONDS', 15),
   /** How often the user endpoint sweep (keepalive reminders, expiry) runs locally (every 60 s in AWS). */
   ENDPOINT_SWEEP_INTERVAL_SECONDS: seconds('ENDPOINT_SWEEP_INTERVAL_SECONDS', 1),
+  /** How often the missed-call sweep runs locally (every 60 s in AWS). */
+  CALL_SWEEP_INTERVAL_SECONDS: seconds('CALL_SWEEP_INTERVAL_SECONDS', 1),
+  /** Sign-in for the web client (config.json): an OpenID Connect provider's issuer and the client's id there. */
+  SIGN_IN_ISSUER: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      if (!URL.canParse(value)) {
+        ctx.addIssue({ code: 'custom', message: `SIGN_IN_ISSUER must be a URL, got "${value}"` });
+        return z.NEVER;
+      }
+      return value.trim();
+    }),
+  SIGN_IN_CLIENT_ID: z.string().trim().optional(),
+  SIGN_IN_SCOPE: z.string().trim().default(DEFAULT_SIGN_IN_SCOPE),
   TASK_STOP_GRACE_SECONDS: seconds('TASK_STOP_GRACE_SECONDS', 5),
   /** API Gateway closes WebSocket connections idle 10 minutes, and every one after 2 hours. */
   WS_IDLE_SECONDS: seconds('WS_IDLE_SECONDS', 600),
@@ -70,6 +87,9 @@ export interface LocalConfig {
   sfuTaskCommand: string[];
   reconcileIntervalMs: number;
   endpointSweepIntervalMs: number;
+  callSweepIntervalMs: number;
+  /** config.json's sign-in settings; undefined: the web client only takes `#userToken=`. */
+  signIn: SignInConfig | undefined;
   taskStopGraceMs: number;
   tablePrefix: string;
   stateFile: string;
@@ -86,6 +106,10 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   }
   const e = parsed.data;
   const command = e.SFU_TASK_COMMAND.split(' ').filter(Boolean);
+  const clientId = e.SIGN_IN_CLIENT_ID || undefined;
+  if ((e.SIGN_IN_ISSUER === undefined) !== (clientId === undefined)) {
+    throw new Error('invalid configuration: SIGN_IN_ISSUER and SIGN_IN_CLIENT_ID go together (set both, or neither)');
+  }
   if (command.length === 0) throw new Error('invalid configuration: SFU_TASK_COMMAND is empty');
   return {
     port: e.PORT,
@@ -95,6 +119,8 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     sfuTaskCommand: command,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     endpointSweepIntervalMs: e.ENDPOINT_SWEEP_INTERVAL_SECONDS * 1000,
+    callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_SECONDS * 1000,
+    signIn: e.SIGN_IN_ISSUER && clientId ? { issuer: e.SIGN_IN_ISSUER, clientId, scope: e.SIGN_IN_SCOPE } : undefined,
     taskStopGraceMs: e.TASK_STOP_GRACE_SECONDS * 1000,
     tablePrefix: e.TABLE_PREFIX,
     stateFile: e.LOCAL_STATE_FILE,

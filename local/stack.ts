@@ -60,7 +60,13 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
       generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     ).toString('base64');
   const tokenEnv = { TOKEN_SIGNER: 'local', TOKEN_PRIVATE_KEY: privateKey };
-  loadConfig({ ...process.env, ...tableEnv, ...tokenEnv }); // a bad WARM_ROOMS, MAX_ROOMS, ... fails here, before anything starts
+  // a bad WARM_ROOMS, MAX_ROOMS, ... fails here, before anything starts
+  const handlerConfig = loadConfig({ ...process.env, ...tableEnv, ...tokenEnv });
+  if (cfg.signIn && !handlerConfig.tokens.externalIssuers.some((e) => e.issuer === cfg.signIn?.issuer)) {
+    throw new Error(
+      `invalid configuration: SIGN_IN_ISSUER ${cfg.signIn.issuer} must also be in EXTERNAL_ISSUERS (audience: SIGN_IN_CLIENT_ID, and its jwksUri), or the API refuses its tokens`,
+    );
+  }
   try {
     const dynamo: DynamoLocal = await startDynamoLocal(cfg.dynamoDbPort);
     cleanups.push(() => dynamo.stop());
@@ -120,6 +126,7 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
       apiUrl: url,
       webSocketUrl: handlerEnv.SIGNALING_URL!,
       iceServers: [],
+      ...(cfg.signIn && { signIn: cfg.signIn }),
     });
     server.on('request', (req, res) => {
       const requestUrl = new URL(req.url ?? '/', url);
@@ -149,9 +156,13 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
     });
 
     // Scheduled jobs: EventBridge rules in AWS, timers here (first run right away).
+    const localIntervals: Record<string, number> = {
+      ReconcileWarmPool: cfg.reconcileIntervalMs,
+      ExpireUserEndpoints: cfg.endpointSweepIntervalMs,
+      MissUnansweredCalls: cfg.callSweepIntervalMs,
+    };
     for (const job of scheduledJobs) {
-      const intervalMs =
-        job.name === 'ReconcileWarmPool' ? cfg.reconcileIntervalMs : job.name === 'ExpireUserEndpoints' ? cfg.endpointSweepIntervalMs : job.everySeconds * 1000;
+      const intervalMs = localIntervals[job.name] ?? job.everySeconds * 1000;
       let running = false;
       const run = async () => {
         if (running) return;

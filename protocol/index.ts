@@ -56,6 +56,19 @@ export interface IceServerConfig {
   credential?: string;
 }
 
+/** Scopes the web client asks a sign-in provider for, unless the deployment says otherwise. */
+export const DEFAULT_SIGN_IN_SCOPE = 'openid profile email';
+
+/** Sign-in with the deployment's OpenID Connect provider (authorization code flow with PKCE). */
+export interface SignInConfig {
+  /** The provider's issuer URL (its discovery document is at {issuer}/.well-known/openid-configuration). */
+  issuer: string;
+  /** The web client's (public) client id at that provider: the `aud` of the ID tokens it gets. */
+  clientId: string;
+  /** Space-separated scopes the client asks for. */
+  scope: string;
+}
+
 export interface ClientConfig {
   /** Base URL of the HTTP API, without a trailing slash. */
   apiUrl: string;
@@ -63,6 +76,8 @@ export interface ClientConfig {
   webSocketUrl: string;
   /** STUN/TURN servers for browsers; empty when the deployment has none. */
   iceServers: IceServerConfig[];
+  /** Present when people sign in with an OpenID Connect provider. */
+  signIn?: SignInConfig;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -74,10 +89,11 @@ export const TOKEN_ROLES = ['participant', 'sfu'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 
 /**
- * How a participant token was obtained: from the room's URL (anyone), from a share ticket, or by a
- * service client. A room open only to ticket holders admits `ticket` and `service` tokens.
+ * How a participant token was obtained: from the room's URL (anyone), from a share ticket, by a
+ * service client, or by a call from a call URL (its caller, and its owner accepting). A room open only
+ * to ticket holders admits every kind but `url`.
  */
-export const TOKEN_VIAS = ['url', 'ticket', 'service'] as const;
+export const TOKEN_VIAS = ['url', 'ticket', 'service', 'call'] as const;
 export type TokenVia = (typeof TOKEN_VIAS)[number];
 
 /** Claims of the room tokens this system mints (RS256 JWTs). `sub` is the peer id the holder identifies as. */
@@ -138,8 +154,15 @@ export interface UpdateRoomResponse {
 // ---------------------------------------------------------------------------------------------
 // Share tickets: a link that lets whoever holds it join a room, for a while
 
-/** Ticket ids: 16 URL-safe characters (96 random bits). */
-export const TICKET_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
+/** Link ids (tickets, call tokens, calls): 16 URL-safe characters (96 random bits). */
+export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;
+export const TICKET_ID_PATTERN = LINK_ID_PATTERN;
+
+/** A link id in a path parameter, named `name` in its error. */
+const linkId = (name: string) =>
+  z
+    .string({ error: `missing ${name}` })
+    .regex(LINK_ID_PATTERN, { error: `${name} must be 16 characters of A-Z, a-z, 0-9, "-" or "_"` });
 export const MIN_TICKET_SECONDS = 60;
 export const MAX_TICKET_SECONDS = 30 * 86_400;
 export const MAX_TICKET_USES = 10_000;
@@ -164,9 +187,7 @@ export const createTicketBodySchema = z
   .refine((b) => (b.urlPath === undefined) !== (b.roomId === undefined), { error: 'give exactly one of urlPath and roomId' });
 export type CreateTicketBody = z.infer<typeof createTicketBodySchema>;
 
-export const ticketIdPathSchema = z.object({
-  ticketId: z.string().regex(TICKET_ID_PATTERN, { error: 'ticketId must be 16 characters of A-Z, a-z, 0-9, "-" or "_"' }),
-});
+export const ticketIdPathSchema = z.object({ ticketId: linkId('ticketId') });
 
 export interface CreateTicketResponse {
   ticketId: string;
@@ -189,6 +210,156 @@ export interface TicketResponse {
 /** POST /tickets/{ticketId}/redeem: a participant token for the ticket's room. */
 export interface RedeemTicketResponse extends RoomAccessResponse {
   urlPath: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Call URLs (the Mozilla Loop flow): a signed-in owner makes a link that rings them; whoever holds it
+// calls; the owner's endpoints ring; the owner accepts (both are then in one room) or declines; a call
+// nobody answers in time is missed.
+
+export const MIN_CALL_URL_SECONDS = 60;
+export const MAX_CALL_URL_SECONDS = 30 * 86_400;
+export const MAX_REMOTE_ID_CHARS = 128;
+/** Calls listed by GET /calls at most (and by default). */
+export const MAX_LISTED_CALLS = 100;
+
+/** POST /call-url (Loop's field names). */
+export const createCallUrlBodySchema = z
+  .object({
+    /** Who the link is for: shown to the owner with each call it makes. */
+    remote_id: z
+      .string({ error: (i) => (i.input === undefined ? 'missing remote_id' : 'remote_id must be a string') })
+      .trim()
+      .min(1, { error: 'remote_id is empty' })
+      .max(MAX_REMOTE_ID_CHARS, { error: `remote_id is longer than ${MAX_REMOTE_ID_CHARS} characters` }),
+    /** Seconds the link calls for. */
+    valid_duration: z
+      .number({ error: (i) => (i.input === undefined ? 'missing valid_duration' : 'valid_duration must be a number of seconds') })
+      .int({ error: 'valid_duration must be a whole number of seconds' })
+      .min(MIN_CALL_URL_SECONDS, { error: `valid_duration must be at least ${MIN_CALL_URL_SECONDS}` })
+      .max(MAX_CALL_URL_SECONDS, { error: `valid_duration must be at most ${MAX_CALL_URL_SECONDS}` }),
+  })
+  .strict();
+export type CreateCallUrlBody = z.infer<typeof createCallUrlBodySchema>;
+
+export interface CreateCallUrlResponse {
+  /** `<site>/c/<callToken>`: the link to give. */
+  callUrl: string;
+  callToken: string;
+  /** ISO-8601 instant the link stops calling. */
+  expiresAt: string;
+}
+
+/** GET /call-url: the owner's links that still call, newest first. */
+export interface CallUrlSummary extends CreateCallUrlResponse {
+  remoteId: string;
+  createdAt: string;
+}
+export interface CallUrlListResponse {
+  callUrls: CallUrlSummary[];
+}
+
+export const callTokenPathSchema = z.object({ token: linkId('token') });
+export const callIdPathSchema = z.object({ callId: linkId('callId') });
+
+/** GET /calls/{token}: whom the link calls, and whether it still does. */
+export interface CallUrlResponse {
+  callToken: string;
+  /** The owner's name: "Call <callee>". */
+  callee: string;
+  remoteId: string;
+  expiresAt: string;
+  valid: boolean;
+  /** Why it no longer calls. */
+  reason?: 'expired' | 'revoked';
+}
+
+/** POST /calls/{token}: the caller may give a name for the owner to see. */
+export const placeCallBodySchema = z
+  .object({
+    displayName: z
+      .string({ error: 'displayName must be a string' })
+      .trim()
+      .min(1, { error: 'displayName is empty' })
+      .max(64, { error: 'displayName is longer than 64 characters' })
+      .optional(),
+  })
+  .strict();
+export type PlaceCallBody = z.infer<typeof placeCallBodySchema>;
+
+/** ringing -> accepted | declined | missed (nobody answered in time) | cancelled (the caller hung up). */
+export const CALL_STATUSES = ['ringing', 'accepted', 'declined', 'missed', 'cancelled'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+/** GET /calls/id/{callId}, and each of GET /calls. */
+export interface CallResponse {
+  callId: string;
+  status: CallStatus;
+  /** Whom the call URL was for (the owner's label for it). */
+  remoteId: string;
+  /** The name the caller gave, if any. */
+  callerName?: string;
+  callee: string;
+  createdAt: string;
+  /** ISO-8601 instant an unanswered call becomes missed. */
+  ringingUntil: string;
+  /** When it was accepted, declined, missed or cancelled. */
+  endedRingingAt?: string;
+}
+
+/** POST /calls/{token}: the call, and the caller's participant token for its room. */
+export interface PlaceCallResponse extends RoomAccessResponse, CallResponse {
+  urlPath: string;
+  /** The owner's live endpoints the call rang (0: nobody is reachable; it will be missed). */
+  endpoints: number;
+}
+
+/** POST /calls/id/{callId}/accept: the owner's participant token for the call's room. */
+export interface AcceptCallResponse extends RoomAccessResponse, CallResponse {
+  urlPath: string;
+}
+
+/** GET /calls?status=ringing,missed&limit=20 */
+export const listCallsQuerySchema = z
+  .object({
+    status: z
+      .string()
+      .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(CALL_STATUSES, { error: `status must be a comma-separated list of ${CALL_STATUSES.join(', ')}` })))
+      .optional(),
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int({ error: 'limit must be a whole number' })
+      .min(1, { error: 'limit must be at least 1' })
+      .max(MAX_LISTED_CALLS, { error: `limit must be at most ${MAX_LISTED_CALLS}` })
+      .optional(),
+  })
+  .strict();
+export type ListCallsQuery = z.infer<typeof listCallsQuerySchema>;
+
+export interface CallListResponse {
+  /** Newest first. */
+  calls: CallResponse[];
+}
+
+/** Pushed (qos 1) to every live endpoint of a call URL's owner when someone calls. */
+export interface IncomingCallEvent {
+  type: 'IncomingCallEvent';
+  timestamp: string;
+  callId: string;
+  /** What to show: the caller's name, else the call URL's remote_id. */
+  from: string;
+  remoteId: string;
+  callerName?: string;
+  ringingUntil: string;
+}
+
+/** Pushed (best effort) to the owner's endpoints when a call stops ringing: other tabs stop ringing too. */
+export interface CallStatusEvent {
+  type: 'CallStatusEvent';
+  timestamp: string;
+  callId: string;
+  status: Exclude<CallStatus, 'ringing'>;
 }
 
 // ---------------------------------------------------------------------------------------------

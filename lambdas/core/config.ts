@@ -48,13 +48,18 @@ const externalIssuersSchema = z.array(
   z
     .object({
       issuer: z.url({ error: 'issuer must be a URL' }),
-      /** The `aud` (or Cognito access tokens' `client_id`) its tokens must carry. */
-      audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+      /**
+       * The `aud` its tokens must carry (for a sign-in provider: the web client's client id). `null`
+       * checks none: only for an issuer this deployment owns outright (the Cognito user pool it creates).
+       */
+      audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), z.null()]),
       jwksUri: z.url({ error: 'jwksUri must be a URL' }),
       /** Scopes every token of this issuer gets, besides the known ones in its `scope`/`scp` claim. */
       scopes: z.array(z.enum(SCOPES)).default([]),
       /** The claim holding the caller's organisation id. */
       organizationClaim: z.string().min(1).default('org'),
+      /** The organisation of this issuer's tokens that carry no organisation claim (a Cognito pool's users, say). */
+      organization: z.string().min(1).max(256).optional(),
     })
     .strict(),
 );
@@ -71,6 +76,10 @@ const schema = z.object({
   TICKETS_TABLE: tableName('tickets'),
   ENDPOINTS_TABLE: tableName('endpoints'),
   ENDPOINT_EVENTS_TABLE: tableName('endpointEvents'),
+  CALL_URLS_TABLE: tableName('callUrls'),
+  CALLS_TABLE: tableName('calls'),
+  /** An unanswered call is missed after this long. */
+  CALL_RING_SECONDS: intInRange('CALL_RING_SECONDS', 5, 600, 60),
   /** The WebSocket API's management endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
   WS_MANAGEMENT_ENDPOINT: optionalUrl('WS_MANAGEMENT_ENDPOINT'),
   /** `iss` of the tokens this deployment mints (the HTTP API's URL); JWKS at {issuer}/.well-known/jwks.json. */
@@ -178,6 +187,8 @@ export interface LambdaConfig {
   };
   /** User endpoints' pushed events: the key sealing masked events' originals (undefined: none configured). */
   events: { sealKey: Buffer | undefined; sealKmsKeyId: string | undefined };
+  /** Call URLs: how long a call rings before it is missed. */
+  calls: { ringSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -204,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
       tickets: e.TICKETS_TABLE,
       endpoints: e.ENDPOINTS_TABLE,
       endpointEvents: e.ENDPOINT_EVENTS_TABLE,
+      callUrls: e.CALL_URLS_TABLE,
+      calls: e.CALLS_TABLE,
     },
     dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
     wsManagementEndpoint: e.WS_MANAGEMENT_ENDPOINT,
@@ -242,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
       sealKey: eventSealKey(e.EVENT_SEAL_KEY, decodePem(e.TOKEN_PRIVATE_KEY)),
       sealKmsKeyId: e.EVENT_SEAL_KMS_KEY_ID?.trim() || undefined,
     },
+    calls: { ringSeconds: e.CALL_RING_SECONDS },
   };
 }
 

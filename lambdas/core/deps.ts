@@ -12,6 +12,10 @@ import { Authenticator } from './auth/authenticator.ts';
 import { ClientAdmin } from './auth/clientAdmin.ts';
 import { ClientRepository } from './auth/clientRepository.ts';
 import { ClientService } from './auth/clientService.ts';
+import { CallRepository } from './calls/callRepository.ts';
+import { CallService } from './calls/callService.ts';
+import { CallUrlRepository } from './calls/callUrlRepository.ts';
+import { CallUrlService } from './calls/callUrlService.ts';
 import { systemClock } from './clock.ts';
 import { sealKeyProvider } from './endpoints/sealKeyProvider.ts';
 import { config, type LambdaConfig } from './config.ts';
@@ -46,6 +50,9 @@ export interface Deps {
   tickets: TicketService;
   /** User endpoints: registrations, keepalives and pushed events. */
   endpoints: EndpointService;
+  /** Call URLs (links that ring their owner) and the calls made from them. */
+  callUrls: CallUrlService;
+  calls: CallService;
 }
 
 export function createDynamoClient(region: string, endpoint: string | undefined): DynamoDBDocumentClient {
@@ -116,7 +123,37 @@ export function buildDeps(cfg: LambdaConfig): Deps {
     clock: systemClock,
     logger,
   });
-  return { config: cfg, rooms, warmPool, roomRepository, tokens, signaling, clients, clientAdmin: new ClientAdmin(clientRepository, systemClock), auth, tickets, endpoints };
+  const callUrlRecords = new CallUrlRepository(db, cfg.tables.callUrls);
+  const callUrls = new CallUrlService(callUrlRecords, systemClock, logger);
+  const calls = new CallService({
+    callUrls,
+    callUrlRecords,
+    calls: new CallRepository(db, cfg.tables.calls),
+    rooms,
+    roomRepository,
+    warmPool,
+    signaling,
+    tokens,
+    endpoints,
+    ringSeconds: cfg.calls.ringSeconds,
+    clock: systemClock,
+    logger,
+  });
+  return {
+    config: cfg,
+    rooms,
+    warmPool,
+    roomRepository,
+    tokens,
+    signaling,
+    clients,
+    clientAdmin: new ClientAdmin(clientRepository, systemClock),
+    auth,
+    tickets,
+    endpoints,
+    callUrls,
+    calls,
+  };
 }
 
 let cached: Deps | undefined;

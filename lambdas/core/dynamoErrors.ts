@@ -17,3 +17,13 @@ export function isConditionFailure(error: unknown): boolean {
 export function ignoreConditionFailure(error: unknown): void {
   if (!isConditionFailure(error)) throw error;
 }
+
+/** A conditional write's result, or undefined when its condition failed (someone else got there first). */
+export async function unlessConditionFails<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}

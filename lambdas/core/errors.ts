@@ -112,6 +112,15 @@ export class TicketRequiredError extends ForbiddenError {
   }
 }
 
+/** A request needed a room at once and none was ready: one is starting; retry in a few seconds. */
+export class RoomStartingError extends AppError {
+  readonly statusCode = 503;
+  constructor(retryAfterSeconds = 3) {
+    super('No room server is ready yet: one is starting. Try again in a few seconds.');
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}
+
 export class TaskStartFailedError extends AppError {
   readonly statusCode = 500;
   constructor(cause?: unknown) {

@@ -6,6 +6,7 @@
  */
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Settings } from '../settings.ts';
+import type { TrustedIssuer } from '../signIn.ts';
 import { type TableId, tableList } from '../tables.ts';
 
 export interface HandlerEnvironmentProps {
@@ -27,6 +28,8 @@ export interface HandlerEnvironmentProps {
     readonly securityGroupIds: readonly string[];
   };
   readonly settings: Settings;
+  /** Token issuers besides this deployment: externalIssuers and the sign-in provider (lib/signIn.ts). */
+  readonly trustedIssuers: readonly TrustedIssuer[];
 }
 
 export function handlerEnvironment(props: HandlerEnvironmentProps): Record<string, string> {
@@ -48,7 +51,7 @@ export function handlerEnvironment(props: HandlerEnvironmentProps): Record<strin
     MAX_ROOMS: String(settings.maxRooms),
     ROOM_IDLE_SECONDS: String(settings.roomIdleSeconds),
     ...(settings.anonymousMaxRooms !== '' && { ANONYMOUS_MAX_ROOMS: String(settings.anonymousMaxRooms) }),
-    ...(settings.externalIssuers.length > 0 && { EXTERNAL_ISSUERS: JSON.stringify(settings.externalIssuers) }),
+    ...(props.trustedIssuers.length > 0 && { EXTERNAL_ISSUERS: JSON.stringify(props.trustedIssuers) }),
     ...(settings.siteUrl !== '' && { SITE_URL: settings.siteUrl }),
   };
 }

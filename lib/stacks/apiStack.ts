@@ -14,12 +14,15 @@ import { RoomsHttpApi, routeKeyOf } from '../constructs/roomsHttpApi.ts';
 import { SignalingApi } from '../constructs/signalingApi.ts';
 import { httpRoutes, type RouteAccess, wsRoutes } from '../routes.ts';
 import { removalPolicyOf, type Settings } from '../settings.ts';
+import { type CognitoSignIn, trustedIssuers } from '../signIn.ts';
 
 export interface ApiStackProps extends StackProps {
   readonly settings: Settings;
   /** Tables, token key and SFU task: what handlers are granted on. */
   readonly targets: Omit<AccessTargets, 'connections'>;
   readonly sfu: HandlerEnvironmentProps['sfu'];
+  /** signIn=cognito: the user pool whose tokens the API trusts. */
+  readonly cognito?: CognitoSignIn;
 }
 
 /** RunTask can take a few seconds; everything else is a handful of DynamoDB calls. */
@@ -58,6 +61,7 @@ export class ApiStack extends Stack {
       eventSealKeyArn: props.targets.eventSealKey.keyArn,
       sfu: props.sfu,
       settings,
+      trustedIssuers: trustedIssuers(settings, props.cognito),
     });
     const targets: AccessTargets = { ...props.targets, connections: this.signaling.stage };
     const functions: Record<string, NodejsFunction> = {};

@@ -5,7 +5,8 @@
  * been built, otherwise a placeholder page (so the app synthesizes and deploys without it).
  */
 import { existsSync } from 'node:fs';
-import { CfnOutput, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, DefaultStackSynthesizer, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { OAuthScope, type UserPool, UserPoolClient, UserPoolClientIdentityProvider } from 'aws-cdk-lib/aws-cognito';
 import {
   AllowedMethods,
   CachePolicy,
@@ -27,7 +28,9 @@ import type { Construct } from 'constructs';
 import { placeholderPage } from '../constructs/placeholderPage.ts';
 import { repoPath } from '../paths.ts';
 import { removalPolicyOf, type Settings } from '../settings.ts';
-import type { ClientConfig } from '../../protocol/index.ts';
+import type { ClientConfig, SignInConfig } from '../../protocol/index.ts';
+import { SIGN_IN_CALLBACK_PATH, SIGN_IN_SILENT_PATH } from '../../protocol/signInPaths.ts';
+import { COGNITO_SCOPE, providerSignInConfig } from '../signIn.ts';
 
 export const WEB_DIST = 'web/dist';
 
@@ -52,6 +55,8 @@ export interface WebStackProps extends StackProps {
   readonly webSocketUrl: string;
   /** Defaults to web/dist when web/dist/index.html exists. */
   readonly clientDirectory?: string;
+  /** signIn=cognito: the pool the web client's app client is made in (with this site as its callback). */
+  readonly userPool?: UserPool;
 }
 
 export class WebStack extends Stack {
@@ -115,7 +120,13 @@ export class WebStack extends Stack {
     ]);
     this.siteUrl = `https://${this.distribution.distributionDomainName}`;
 
-    const clientConfig: WebClientConfig = { apiUrl: props.httpApiUrl, webSocketUrl: props.webSocketUrl, iceServers: settings.turnServers };
+    const signIn = props.userPool ? this.cognitoClient(props.userPool, settings) : providerSignInConfig(settings);
+    const clientConfig: WebClientConfig = {
+      apiUrl: props.httpApiUrl,
+      webSocketUrl: props.webSocketUrl,
+      iceServers: settings.turnServers,
+      ...(signIn && { signIn }),
+    };
     const entrySources: ISource[] = [Source.jsonData('config.json', clientConfig)];
     let files: BucketDeployment | undefined;
     if (builtClient) {
@@ -149,6 +160,34 @@ export class WebStack extends Stack {
       value: this.siteUrl,
       description: 'Open <SiteUrl>/<room-name> to join that room',
     });
+  }
+
+  /**
+   * The web client's app client in the Cognito pool: public (no secret), authorization code with PKCE,
+   * the site (and siteUrl, if set) as callback; config.json's sign-in settings for it.
+   */
+  private cognitoClient(userPool: UserPool, settings: Settings): SignInConfig {
+    const sites = [this.siteUrl, ...(settings.siteUrl !== '' ? [settings.siteUrl] : [])];
+    const client = new UserPoolClient(this, 'WebSignInClient', {
+      userPool,
+      userPoolClientName: `${settings.stackPrefix}-web`,
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: sites.flatMap((site) => [`${site}${SIGN_IN_CALLBACK_PATH}`, `${site}${SIGN_IN_SILENT_PATH}`]),
+        logoutUrls: sites.map((site) => `${site}/`),
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+    new CfnOutput(this, 'SignInClientId', { value: client.userPoolClientId, description: 'The web client\'s app client in the Cognito user pool' });
+    return { issuer: userPool.userPoolProviderUrl, clientId: client.userPoolClientId, scope: COGNITO_SCOPE };
   }
 }
 

@@ -3,7 +3,7 @@
  * without bundling the Lambda code (esbuild per handler is what `npm run synth` checks; these tests
  * check the wiring). One synth per test file.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
@@ -68,11 +68,21 @@ export function resourcesOf(template: Template, type: string): Record<string, { 
   return template.findResources(type) as Record<string, { Properties?: Record<string, unknown> } & Record<string, unknown>>;
 }
 
+/** The BucketDeployments of a template (their properties). */
+export const deployments = (template: Template) => Object.values(resourcesOf(template, 'Custom::CDKBucketDeployment')).map((d) => d.Properties ?? {});
+
+/** Staged asset directories of the app holding `file`: that file's text in each. */
+export const stagedWith = (outdir: string, file: string) =>
+  readdirSync(outdir)
+    .filter((d) => d.startsWith('asset.') && existsSync(join(outdir, d, file)))
+    .map((d) => readFileSync(join(outdir, d, file), 'utf8'));
+
 type Cfn = unknown;
 
 /**
  * A CloudFormation value with intrinsics replaced by readable stand-ins, so that it can be fed to code
- * that expects plain strings: Ref X -> "ref-X", GetAtt X.A -> "X.A", ImportValue E -> "import-E" (E made hostname-safe).
+ * that expects plain strings: Ref X -> "ref-X", GetAtt X.A -> "X.A", ImportValue E -> "import-E" (E made hostname-safe; an
+ * imported API endpoint or Cognito provider URL as such a URL).
  */
 export function resolveCfn(value: Cfn): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -92,7 +102,8 @@ export function resolveCfn(value: Cfn): string {
   }
   if ('Fn::ImportValue' in o) {
     const name = `import-${resolveCfn(o['Fn::ImportValue']).replace(/[^A-Za-z0-9-]/g, '-')}`;
-    return name.includes('ApiEndpoint') ? `https://${name.toLowerCase()}.execute-api.us-east-1.amazonaws.com` : name;
+    if (name.includes('ApiEndpoint')) return `https://${name.toLowerCase()}.execute-api.us-east-1.amazonaws.com`;
+    return name.includes('ProviderURL') ? `https://cognito-idp.us-east-1.amazonaws.com/${name}` : name;
   }
   if ('Fn::Join' in o) {
     const [sep, parts] = o['Fn::Join'] as [string, Cfn[]];

@@ -3,7 +3,7 @@
  * served the client (SPA rewrite), config.json written at deploy with the HTTP API and WebSocket URLs,
  * the built client when web/dist exists and a placeholder page otherwise.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -11,7 +11,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSettings } from '../../lib/settings.ts';
 import { SPA_REWRITE_CODE, WebStack } from '../../lib/stacks/webStack.ts';
-import { cdkJsonContext, referencesOf, resourcesOf, type SynthesizedApp, synthApp } from './synthApp.ts';
+import { cdkJsonContext, deployments, referencesOf, resourcesOf, stagedWith, type SynthesizedApp, synthApp } from './synthApp.ts';
 
 let synth: SynthesizedApp;
 let web: Template;
@@ -21,13 +21,6 @@ beforeAll(() => {
 });
 afterAll(() => synth?.cleanup());
 
-const deployments = (template: Template) => Object.values(resourcesOf(template, 'Custom::CDKBucketDeployment')).map((d) => d.Properties ?? {});
-
-/** Staged asset directories of the app holding `file`. */
-const stagedWith = (outdir: string, file: string) =>
-  readdirSync(outdir)
-    .filter((d) => d.startsWith('asset.') && existsSync(join(outdir, d, file)))
-    .map((d) => readFileSync(join(outdir, d, file), 'utf8'));
 
 describe('bucket and distribution', () => {
   it('keeps the bucket private, readable by this distribution only (OAC)', () => {

@@ -4,9 +4,9 @@
  * go to test-artifacts/ (named after the engine).
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockUdpToSfu, inboundStats, launchChromium, newContext, openRoomPage, selectedProtocols } from '../helpers/browser.ts';
+import { blockUdpToSfu, expectPlaying, expectText, launchChromium, newContext, openRoomPage, selectedProtocols, selfId } from '../helpers/browser.ts';
 import { call, startStack, type TestStack } from '../helpers/localStack.ts';
 import { bearer, type Idp, startIdp } from '../helpers/userEndpoints.ts';
 import { availableEngines } from '../sfu/availableEngines.ts';
@@ -35,39 +35,6 @@ async function join(room: string, name: string, allowMedia = true): Promise<Page
   const page = await openRoomPage(context, `${stack.url}/${room}`, name);
   await page.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
   return page;
-}
-
-/** Waits until the locator's text matches (vitest has no Playwright matchers). */
-async function expectText(locator: Locator, pattern: RegExp | string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    last = (await locator.textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
-    if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return;
-    if (Date.now() > deadline) throw new Error(`text ${JSON.stringify(last)} never matched ${String(pattern)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const selfId = (page: Page) => page.getByTestId('tile-camera-self').getAttribute('data-peer-id') as Promise<string>;
-
-/** The remote tile of `peerId` is playing: its video has a size and its time advances; frames decode. */
-async function expectPlaying(page: Page, peerId: string): Promise<void> {
-  const video = page.locator(`[data-testid="tile-camera-${peerId}"] video`);
-  await video.waitFor({ state: 'attached', timeout: 20_000 });
-  await page.waitForFunction(
-    (id) => {
-      const v = document.querySelector<HTMLVideoElement>(`[data-testid="tile-camera-${id}"] video`);
-      return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
-    },
-    peerId,
-    { timeout: 20_000 },
-  );
-  const first = await inboundStats(page);
-  await page.waitForTimeout(1500);
-  const second = await inboundStats(page);
-  expect(second.framesDecoded).toBeGreaterThan(first.framesDecoded);
-  expect(second.audioBytes).toBeGreaterThan(first.audioBytes);
 }
 
 describe.each(engines)('web client on $name', ({ name: engine, stackEnv }) => {

@@ -1,5 +1,6 @@
 /** Headless Debian Chromium with fake camera and microphone, driven by playwright-core. */
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -115,4 +116,38 @@ export async function inboundStats(page: Page): Promise<{ framesDecoded: number;
     }
     return { framesDecoded, audioBytes, videoBytes };
   });
+}
+
+/** Waits until the locator's text matches (vitest has no Playwright matchers). */
+export async function expectText(locator: Locator, pattern: RegExp | string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = (await locator.textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
+    if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return;
+    if (Date.now() > deadline) throw new Error(`text ${JSON.stringify(last)} never matched ${String(pattern)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The peer id of the page's own participant tile. */
+export const selfId = (page: Page) => page.getByTestId('tile-camera-self').getAttribute('data-peer-id') as Promise<string>;
+
+/** The remote tile of `peerId` is playing: its video has a size and its time advances; frames decode and audio arrives. */
+export async function expectPlaying(page: Page, peerId: string): Promise<void> {
+  const video = page.locator(`[data-testid="tile-camera-${peerId}"] video`);
+  await video.waitFor({ state: 'attached', timeout: 20_000 });
+  await page.waitForFunction(
+    (id) => {
+      const v = document.querySelector<HTMLVideoElement>(`[data-testid="tile-camera-${id}"] video`);
+      return !!v && v.videoWidth > 0 && v.currentTime > 0.5;
+    },
+    peerId,
+    { timeout: 20_000 },
+  );
+  const first = await inboundStats(page);
+  await page.waitForTimeout(1500);
+  const second = await inboundStats(page);
+  expect(second.framesDecoded).toBeGreaterThan(first.framesDecoded);
+  expect(second.audioBytes).toBeGreaterThan(first.audioBytes);
 }

@@ -13,8 +13,10 @@ export interface TestRoom {
   creator: RoomAccessResponse;
 }
 
-/** createRoom, then a test SFU connects with an SFU token minted by the stack's key, identifies, and the path is claimed. */
-export async function openRoom(stack: TestStack, urlPath: string): Promise<TestRoom> {
+export type ReadyRoom = Pick<TestRoom, 'roomId' | 'sfuId' | 'sfu'>;
+
+/** createRoom, then a test SFU connects with an SFU token minted by the stack's key and identifies: an AVAILABLE room. */
+export async function readyRoom(stack: TestStack): Promise<ReadyRoom> {
   const created = await call(stack.url, 'PUT', '/createRoom');
   expect(created.status).toBe(200);
   const roomId = created.body.roomId as string;
@@ -23,6 +25,12 @@ export async function openRoom(stack: TestStack, urlPath: string): Promise<TestR
   const sfu = await WsClient.connect(stack.wsUrl, await stack.signer.sign({ sub: sfuId, room: roomId, role: 'sfu' }, 3600));
   sfu.send({ action: 'identify', data: { id: sfuId, roomId, type: 'sfu' } });
   await sfu.nextOfType('identified');
+  return { roomId, sfuId, sfu };
+}
+
+/** readyRoom, then the path is claimed. */
+export async function openRoom(stack: TestStack, urlPath: string): Promise<TestRoom> {
+  const { roomId, sfuId, sfu } = await readyRoom(stack);
   const claimed = await call(stack.url, 'PATCH', '/claimRoom', { urlPath });
   expect(claimed.body.roomId).toBe(roomId);
   expect(claimed.body.creator).toBe(true);

@@ -14,8 +14,8 @@ export interface Idp {
   issuer: string;
   /** EXTERNAL_ISSUERS for startStack. */
   env: Record<string, string>;
-  /** A user's token: subject `sub`, organisation claim `org` (omitted when undefined). */
-  userToken(sub: string, org: string | undefined): Promise<string>;
+  /** A user's token: subject `sub`, organisation claim `org` (omitted when undefined), and any other claims. */
+  userToken(sub: string, org: string | undefined, claims?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export async function startIdp(): Promise<Idp> {
   return {
     issuer,
     env: { EXTERNAL_ISSUERS: JSON.stringify([{ issuer, audience: 'video-rooms', jwksUri: `${issuer}/jwks.json`, organizationClaim: 'org' }]) },
-    userToken: (sub, org) => signer.sign({ sub, ...(org !== undefined && { org }) } as unknown as TokenClaims & Record<string, unknown>, 3600),
+    userToken: (sub, org, claims = {}) => signer.sign({ ...claims, sub, ...(org !== undefined && { org }) } as unknown as TokenClaims & Record<string, unknown>, 3600),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

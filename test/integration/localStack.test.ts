@@ -157,15 +157,19 @@ describe('local stack process', () => {
   });
 
   it('refuses a bad setting at start with a clear message', () => {
-    for (const [name, value, message] of [
-      ['WARM_ROOMS', 'lots', /WARM_ROOMS must be an integer from 0 to 100, got "lots"/],
-      ['MAX_ROOMS', '0', /MAX_ROOMS must be an integer from 1/],
-      ['PORT', '70000', /PORT must be a port number/],
-      ['SFU_ENGINE', 'janus', /SFU_ENGINE must be "werift" or "mediasoup"/],
+    const signIn = { SIGN_IN_ISSUER: 'https://login.example.com', SIGN_IN_CLIENT_ID: 'web' };
+    for (const [name, settings, message] of [
+      ['WARM_ROOMS', { WARM_ROOMS: 'lots' }, /WARM_ROOMS must be an integer from 0 to 100, got "lots"/],
+      ['MAX_ROOMS', { MAX_ROOMS: '0' }, /MAX_ROOMS must be an integer from 1/],
+      ['PORT', { PORT: '70000' }, /PORT must be a port number/],
+      ['SFU_ENGINE', { SFU_ENGINE: 'janus' }, /SFU_ENGINE must be "werift" or "mediasoup"/],
+      ['CALL_RING_SECONDS', { CALL_RING_SECONDS: '1' }, /CALL_RING_SECONDS must be an integer from 5 to 600, got "1"/],
+      ['SIGN_IN_ISSUER alone', { SIGN_IN_ISSUER: 'https://login.example.com' }, /SIGN_IN_ISSUER and SIGN_IN_CLIENT_ID go together/],
+      ['SIGN_IN_* without EXTERNAL_ISSUERS', signIn, /SIGN_IN_ISSUER https:\/\/login\.example\.com must also be in EXTERNAL_ISSUERS/],
     ] as const) {
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
         cwd: REPO_ROOT,
-        env: { ...process.env, PORT: '0', [name]: value },
+        env: { ...process.env, PORT: '0', ...settings },
         encoding: 'utf8',
         timeout: 60_000,
       });

@@ -54,4 +54,18 @@ describe('local stack config', () => {
     expect(() => loadLocalConfig({ SFU_TASK_COMMAND: '   ' })).toThrow(/SFU_TASK_COMMAND is empty/);
     expect(() => loadLocalConfig({ WS_IDLE_SECONDS: '0' })).toThrow(/WS_IDLE_SECONDS must be a positive number/);
   });
+
+  it('takes sign-in settings for config.json: issuer and client id together, a default scope', () => {
+    expect(loadLocalConfig({}).signIn).toBeUndefined();
+    expect(loadLocalConfig({ SIGN_IN_ISSUER: 'https://login.example.com/realms/staff', SIGN_IN_CLIENT_ID: 'web' }).signIn).toEqual({
+      issuer: 'https://login.example.com/realms/staff',
+      clientId: 'web',
+      scope: 'openid profile email',
+    });
+    expect(loadLocalConfig({ SIGN_IN_ISSUER: 'https://idp', SIGN_IN_CLIENT_ID: 'web', SIGN_IN_SCOPE: 'openid org' }).signIn?.scope).toBe('openid org');
+    expect(() => loadLocalConfig({ SIGN_IN_ISSUER: 'https://idp' })).toThrow(/SIGN_IN_ISSUER and SIGN_IN_CLIENT_ID go together/);
+    expect(() => loadLocalConfig({ SIGN_IN_CLIENT_ID: 'web' })).toThrow(/go together/);
+    expect(() => loadLocalConfig({ SIGN_IN_ISSUER: 'login.example.com', SIGN_IN_CLIENT_ID: 'web' })).toThrow(/SIGN_IN_ISSUER must be a URL/);
+    expect(() => loadLocalConfig({ CALL_SWEEP_INTERVAL_SECONDS: '-1' })).toThrow(/CALL_SWEEP_INTERVAL_SECONDS must be a positive number/);
+  });
 });

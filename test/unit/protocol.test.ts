@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { claimRoomBodySchema, firstIssueMessage, handshakeDataSchema, identifyDataSchema, roomMessageDataSchema } from '../../protocol/index.ts';
+import {
+  claimRoomBodySchema,
+  createCallUrlBodySchema,
+  firstIssueMessage,
+  handshakeDataSchema,
+  identifyDataSchema,
+  listCallsQuerySchema,
+  roomMessageDataSchema,
+} from '../../protocol/index.ts';
 
 const message = (schema: { safeParse: (v: unknown) => { success: boolean; error?: unknown } }, value: unknown) => {
   const parsed = schema.safeParse(value);
@@ -35,5 +43,19 @@ describe('protocol schemas', () => {
     expect(message(roomMessageDataSchema, { kind: 'features', features: { audioMuted: true } })).toBe('ok');
     expect(message(roomMessageDataSchema, { kind: 'features', features: { audioMuted: 'yes' } })).not.toBe('ok');
     expect(message(roomMessageDataSchema, { kind: 'features', features: { admin: true } })).not.toBe('ok');
+  });
+
+  it('call URLs: Loop\'s field names, a trimmed remote_id, whole seconds', () => {
+    expect(createCallUrlBodySchema.parse({ remote_id: '  alice@example.com ', valid_duration: 3600 })).toEqual({ remote_id: 'alice@example.com', valid_duration: 3600 });
+    expect(message(createCallUrlBodySchema, { remoteId: 'alice', valid_duration: 3600 })).toBe('missing remote_id');
+    expect(message(createCallUrlBodySchema, { remote_id: 'alice', validDuration: 3600 })).toBe('missing valid_duration');
+    expect(message(createCallUrlBodySchema, { remote_id: 'alice', valid_duration: 2_592_000 })).toBe('ok');
+  });
+
+  it('GET /calls query: a comma-separated status list (spaces and empty items ignored) and a numeric limit', () => {
+    expect(listCallsQuerySchema.parse({ status: 'ringing, missed,', limit: '20' })).toEqual({ status: ['ringing', 'missed'], limit: 20 });
+    expect(listCallsQuerySchema.parse({})).toEqual({});
+    expect(message(listCallsQuerySchema, { status: 'ringing,later' })).toMatch(/comma-separated list of ringing, accepted, declined, missed, cancelled/);
+    expect(message(listCallsQuerySchema, { limit: '2.5' })).toBe('limit must be a whole number');
   });
 });

@@ -49,4 +49,34 @@ describe('tokens', () => {
     // a forged key id does not stop valid tokens from verifying (the known key stays cached)
     expect(await verifier.verify(await signer.sign({ sub: 'ok', room: 'r', role: 'participant' }, 60))).toMatchObject({ subject: 'ok' });
   });
+
+  it('maps an external issuer\'s token to a user: name from name / preferred_username / email, organisation from its claim or the issuer\'s', async () => {
+    // the test signer's tokens say aud: video-rooms
+    const external = { issuer, audience: 'video-rooms', jwksUri: `${issuer}/.well-known/jwks.json`, scopes: [], organizationClaim: 'tenant', organization: 'staff' };
+    const verifier = new TokenVerifier('http://this-deployment', 'http://this-deployment/jwks', [external]);
+    const user = (claims: Record<string, unknown>) => signer.sign(claims as never, 600);
+    expect(await verifier.verify(await user({ sub: 'u1', name: 'Una', tenant: 'acme' }))).toEqual({
+      kind: 'user',
+      subject: 'u1',
+      issuer,
+      scopes: [],
+      organizationId: 'acme',
+      displayName: 'Una',
+    });
+    expect(await verifier.verify(await user({ sub: 'u2', preferred_username: 'u.two', email: 'u2@x' }))).toMatchObject({ displayName: 'u.two', organizationId: 'staff' });
+    expect(await verifier.verify(await user({ sub: 'u3', email: 'u3@x', name: 42 }))).toMatchObject({ displayName: 'u3@x' });
+    expect(await verifier.verify(await user({ sub: 'u4' }))).not.toHaveProperty('displayName');
+  });
+
+  it('checks the audience of an external issuer\'s tokens, except for one configured with audience null (the deployment\'s own Cognito pool)', async () => {
+    const token = await signer.sign({ sub: 'pool-user' } as never, 600); // aud: video-rooms
+    const strict = new TokenVerifier('http://this-deployment', 'http://this-deployment/jwks', [
+      { issuer, audience: 'web-client', jwksUri: `${issuer}/.well-known/jwks.json`, scopes: [], organizationClaim: 'org' },
+    ]);
+    await expect(strict.verify(token)).rejects.toThrow(/audience|aud/i);
+    const own = new TokenVerifier('http://this-deployment', 'http://this-deployment/jwks', [
+      { issuer, audience: null, jwksUri: `${issuer}/.well-known/jwks.json`, scopes: [], organizationClaim: 'org', organization: 'VideoRooms' },
+    ]);
+    expect(await own.verify(token)).toMatchObject({ kind: 'user', subject: 'pool-user', organizationId: 'VideoRooms' });
+  });
 });

@@ -8,8 +8,11 @@ export type Principal =
   | { kind: 'sfu'; subject: string; roomId: string }
   /** A service client of this deployment (OAuth 2.0 client credentials); `subject` is its client id. */
   | { kind: 'service'; subject: string; scopes: readonly Scope[] }
-  /** A caller with a token from an accepted external issuer (an organisation's OpenID Connect provider). */
-  | { kind: 'user'; subject: string; issuer: string; scopes: readonly Scope[]; organizationId?: string };
+  /**
+   * A caller with a token from an accepted external issuer (an organisation's OpenID Connect provider);
+   * `displayName` from its `name`, `preferred_username` or `email` claim.
+   */
+  | { kind: 'user'; subject: string; issuer: string; scopes: readonly Scope[]; organizationId?: string; displayName?: string };
 
 export type RoomPrincipal = Extract<Principal, { roomId: string }>;
 

@@ -17,6 +17,7 @@ import {
   type UserEventFrame,
 } from '../../../protocol/index.ts';
 import { hasScope, type Principal } from '../auth/principal.ts';
+import { BEARER_REQUIRED, NO_ORGANIZATION, type SignedInUser, signedInUser } from '../auth/signedInUser.ts';
 import { type Clock, epochSeconds, isoAt } from '../clock.ts';
 import { AppError, BadRequestError, ConflictError, FieldValidationError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import type { ConnectionNotifier } from '../signaling/connectionNotifier.ts';
@@ -63,10 +64,18 @@ export interface EndpointServiceDeps {
   logger: Logger;
 }
 
-interface Owner {
-  userId: string;
+type Owner = Pick<SignedInUser, 'userId' | 'organizationId' | 'userKey'>;
+
+/** An event for a user's endpoints (sendEvent's body, its organisation decided). */
+export interface PushRequest {
   organizationId: string;
-  userKey: string;
+  userId: string;
+  userEndpointId?: string | undefined;
+  event: UserEvent;
+  masks?: readonly string[] | undefined;
+  qos?: number | undefined;
+  /** Who sent it, for the log. */
+  sender?: string | undefined;
 }
 
 export class EndpointService {
@@ -139,9 +148,18 @@ export class EndpointService {
     }
   }
 
-  /** Sends an event to a user's live endpoints (or one of them); the number it was sent to. */
+  /** POST sendEvent: an event to a user's live endpoints (or one of them); the number it was sent to. */
   async sendEvent(principal: Principal | undefined, body: SendEventBody): Promise<number> {
     const organizationId = senderOrganization(principal, body.organizationId);
+    return this.push({ ...body, organizationId, sender: principal?.subject });
+  }
+
+  /**
+   * Sends an event to a user's live endpoints (or one of them): qos 1 stores it for each until it is
+   * acknowledged. The number it was sent to (qos 1: the live endpoints; otherwise: those it reached).
+   */
+  async push(body: PushRequest): Promise<number> {
+    const { organizationId } = body;
     const userKey = userKeyOf(organizationId, body.userId);
     const nowMs = this.d.clock.nowMs();
     const qos1 = body.qos === QOS_AT_LEAST_ONCE;
@@ -192,7 +210,7 @@ export class EndpointService {
       endpoints: targets.length,
       delivered: delivered.filter(Boolean).length,
       sent,
-      sender: principal?.subject,
+      sender: body.sender,
       event: stored, // the masked copy: never the original
     });
     return sent;
@@ -204,7 +222,7 @@ export class EndpointService {
     const conn = await this.d.connections.get(connectionId, nowMs);
     if (!conn) throw new BadRequestError(CONNECTION_NOT_FOUND);
     if (conn.grant.role !== 'user') throw new ForbiddenError('this token cannot identify as type "endpoint": it takes a user token');
-    if (!conn.grant.org) throw new ForbiddenError('this user token has no organisation claim');
+    if (!conn.grant.org) throw new ForbiddenError(NO_ORGANIZATION);
     if (conn.grant.endpoint !== userEndpointId) throw new ForbiddenError('this connection was opened for another endpoint (userEndpointId in the URL)');
     if (isIdentified(conn) || (conn.endpointId !== undefined && conn.endpointId !== userEndpointId)) {
       throw new ConflictError('this connection has already identified as something else');
@@ -241,7 +259,7 @@ export class EndpointService {
 
   /** $connect with a user token: only for a live endpoint of that user (404 unknown or expired, 403 another user's). */
   async assertConnectable(userId: string, organizationId: string | undefined, userEndpointId: string): Promise<void> {
-    if (!organizationId) throw new ForbiddenError('this user token has no organisation claim');
+    if (!organizationId) throw new ForbiddenError(NO_ORGANIZATION);
     const owner: Owner = { userId, organizationId, userKey: userKeyOf(organizationId, userId) };
     const existing = await this.d.endpoints.get(userEndpointId);
     if (existing && existing.deadlineMs > this.d.clock.nowMs() && existing.userKey === owner.userKey) return;
@@ -324,23 +342,18 @@ export class EndpointService {
 }
 
 /** The user behind a token: its subject and organisation claim. */
-function ownerOf(principal: Principal | undefined): Owner {
-  if (!principal) throw new UnauthorizedError('this request needs a bearer token (Authorization: Bearer <token>)');
-  if (principal.kind !== 'user') throw new ForbiddenError('user endpoints belong to users: this takes a user token');
-  if (!principal.organizationId) throw new ForbiddenError('this user token has no organisation claim');
-  return { userId: principal.subject, organizationId: principal.organizationId, userKey: userKeyOf(principal.organizationId, principal.subject) };
-}
+const ownerOf = (principal: Principal | undefined): Owner => signedInUser(principal, 'user endpoints');
 
 /** The organisation a sender may send into: a service client's choice, a user's own. */
 function senderOrganization(principal: Principal | undefined, requested: string | undefined): string {
-  if (!principal) throw new UnauthorizedError('this request needs a bearer token (Authorization: Bearer <token>)');
+  if (!principal) throw new UnauthorizedError(BEARER_REQUIRED);
   if (principal.kind === 'service') {
     if (!hasScope(principal, 'events:send')) throw new ForbiddenError('sending events takes the events:send scope');
     if (requested === undefined) throw new FieldValidationError({ organizationId: 'organizationId is required with a service token' });
     return requested;
   }
   if (principal.kind !== 'user') throw new ForbiddenError('sending events takes a user or service token');
-  if (!principal.organizationId) throw new ForbiddenError('this user token has no organisation claim');
+  if (!principal.organizationId) throw new ForbiddenError(NO_ORGANIZATION);
   if (requested !== undefined && requested !== principal.organizationId) {
     throw new ForbiddenError('users send events only within their own organisation');
   }

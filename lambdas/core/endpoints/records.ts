@@ -40,8 +40,7 @@ export interface PendingEventRecord {
   expiresAt: number;
 }
 
-/** An unambiguous key for (organisation, user). */
-export const userKeyOf = (organizationId: string, userId: string): string => JSON.stringify([organizationId, userId]);
+export { userKeyOf } from '../auth/signedInUser.ts';
 
 export const endpointKeyOf = (e: Pick<EndpointRecord, 'userEndpointId' | 'generation'>): string => `${e.userEndpointId}#${e.generation}`;
 

@@ -163,8 +163,9 @@ export class RoomRepository {
   /**
    * Binds `urlPath` to an AVAILABLE room in one transaction: the room must still be AVAILABLE and
    * the path unbound, so two claims never get the same room and a path never maps to two rooms.
+   * `access` sets the room's policy from the start (absent: open).
    */
-  async claim(roomId: string, urlPath: string, nowIso: string, createdBy: string): Promise<ClaimOutcome> {
+  async claim(roomId: string, urlPath: string, nowIso: string, createdBy: string, access?: RoomAccessPolicy): Promise<ClaimOutcome> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -173,9 +174,9 @@ export class RoomRepository {
               Update: {
                 TableName: this.tableNames.rooms,
                 Key: { roomId },
-                UpdateExpression: 'SET #status = :claimed, urlPath = :path, updatedAt = :now, createdBy = :by ADD version :one',
+                UpdateExpression: `SET #status = :claimed, urlPath = :path, updatedAt = :now, createdBy = :by${access ? ', #access = :access' : ''} ADD version :one`,
                 ConditionExpression: '#status = :available',
-                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeNames: { '#status': 'status', ...(access && { '#access': 'access' }) },
                 ExpressionAttributeValues: {
                   ':by': createdBy,
                   ':claimed': 'CLAIMED',
@@ -183,13 +184,14 @@ export class RoomRepository {
                   ':path': urlPath,
                   ':now': nowIso,
                   ':one': 1,
+                  ...(access && { ':access': access }),
                 },
               },
             },
             {
               Put: {
                 TableName: this.tableNames.paths,
-                Item: { urlPath, roomId, claimedAt: nowIso } satisfies PathBinding,
+                Item: { urlPath, roomId, claimedAt: nowIso, ...(access && { access }) } satisfies PathBinding,
                 ConditionExpression: 'attribute_not_exists(urlPath)',
               },
             },

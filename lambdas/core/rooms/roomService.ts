@@ -82,9 +82,10 @@ export class RoomService {
 
   /**
    * Binds `urlPath` to an AVAILABLE room and returns its id. Idempotent: a path already bound to a
-   * live room returns that room. RoomNotFoundError when no room is available.
+   * live room returns that room. RoomNotFoundError when no room is available. `access`: the new
+   * room's policy (default open).
    */
-  async claimRoom(urlPath: string, creatorPeerId: string): Promise<ClaimResult> {
+  async claimRoom(urlPath: string, creatorPeerId: string, access?: RoomAccessPolicy): Promise<ClaimResult> {
     for (let round = 0; round < CLAIM_ROUNDS; round++) {
       // the path's binding and the claimable rooms, read at once
       const [existing, available] = await Promise.all([
@@ -99,13 +100,14 @@ export class RoomService {
       let pathTaken = false;
       for (const candidate of candidates) {
         const nowIso = isoAt(this.clock.nowMs());
-        const outcome = await this.repo.claim(candidate.roomId, urlPath, nowIso, creatorPeerId);
+        const outcome = await this.repo.claim(candidate.roomId, urlPath, nowIso, creatorPeerId, access);
         if (outcome === 'claimed') {
-          this.logger.info('room claimed', { roomId: candidate.roomId, urlPath });
+          this.logger.info('room claimed', { roomId: candidate.roomId, urlPath, access });
           const room: Room = {
             ...candidate,
             status: 'CLAIMED',
             urlPath,
+            ...(access && { access }),
             createdBy: creatorPeerId,
             updatedAt: nowIso,
             version: candidate.version + 1,

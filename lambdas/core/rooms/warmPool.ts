@@ -45,6 +45,16 @@ export class WarmPool {
     return this.reconcile();
   }
 
+  /**
+   * Someone needs a room now and none is AVAILABLE: starts one (as an anonymous caller would) unless
+   * one is STARTING already. RoomCapReachedError past the anonymous allowance.
+   */
+  async ensureStarting(): Promise<void> {
+    const starting = await this.repo.listByStatus('STARTING', 5);
+    if (starting.some((room) => !isExpired(room, this.clock.nowMs()))) return;
+    await this.rooms.createRoom({ anonymous: true });
+  }
+
   async reconcile(): Promise<ReconcileResult> {
     const owner = randomUUID();
     if (!(await this.repo.acquireLease(RECONCILER_LEASE, owner, epochSeconds(this.clock.nowMs()), LEASE_SECONDS))) {

@@ -3,12 +3,12 @@
  * uses. Made by a participant of that room or a service caller; redeemed for a participant token
  * marked `via: ticket`, which a ticket-only room admits.
  */
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CreateTicketBody, CreateTicketResponse, RedeemTicketResponse, TicketResponse } from '../../../protocol/index.ts';
 import { isServiceCaller, type Principal } from '../auth/principal.ts';
 import { type Clock, epochSeconds, isoAt } from '../clock.ts';
 import { ForbiddenError, GoneError, NotFoundError, RoomNotFoundError, UnauthorizedError } from '../errors.ts';
+import { newLinkId } from '../linkId.ts';
 import { isLive, type Room } from '../rooms/room.ts';
 import type { RoomRepository } from '../rooms/roomRepository.ts';
 import type { RoomTokens } from '../tokens/roomTokens.ts';
@@ -36,7 +36,7 @@ export class TicketService {
     if (!allowed) throw new ForbiddenError('only a participant of this room or a service client can make its tickets');
     const nowMs = this.clock.nowMs();
     const ticket: TicketRecord = {
-      ticketId: randomBytes(12).toString('base64url'),
+      ticketId: newLinkId(),
       roomId: room.roomId,
       urlPath: room.urlPath ?? '',
       createdAt: isoAt(nowMs),

@@ -26,6 +26,9 @@ const externalClaimsSchema = z.object({
   sub: z.string().min(1),
   scope: z.string().optional(),
   scp: z.union([z.string(), z.array(z.string())]).optional(),
+  name: z.string().optional().catch(undefined),
+  preferred_username: z.string().optional().catch(undefined),
+  email: z.string().optional().catch(undefined),
 });
 
 const httpFetcher = {
@@ -89,13 +92,17 @@ export class TokenVerifier {
 function externalPrincipal(issuer: ExternalIssuer, payload: Record<string, unknown>): Principal {
   const claims = externalClaimsSchema.safeParse(payload);
   if (!claims.success) throw new InvalidTokenError('invalid token: claim sub is required');
-  const organization = payload[issuer.organizationClaim];
+  const claimed = payload[issuer.organizationClaim];
+  const organization = typeof claimed === 'string' && claimed !== '' ? claimed : issuer.organization;
   const scopes = new Set<Scope>([...issuer.scopes, ...knownScopes(claims.data.scope), ...knownScopes(claims.data.scp)]);
+  const { name, preferred_username: username, email } = claims.data;
+  const displayName = [name, username, email].map((v) => v?.trim().slice(0, 64)).find((v) => v !== undefined && v !== '');
   return {
     kind: 'user',
     subject: claims.data.sub,
     issuer: issuer.issuer,
     scopes: SCOPES.filter((s) => scopes.has(s)),
-    ...(typeof organization === 'string' && organization !== '' && { organizationId: organization }),
+    ...(organization !== undefined && { organizationId: organization }),
+    ...(displayName !== undefined && { displayName }),
   };
 }

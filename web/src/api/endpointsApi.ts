@@ -5,8 +5,12 @@ import { ApiError, UnreachableError } from './roomsApi.ts';
 export class EndpointsApi {
   constructor(
     private readonly apiUrl: string,
-    private readonly token: string,
+    private token: string,
   ) {}
+
+  setToken(token: string): void {
+    this.token = token;
+  }
 
   /** Registers this tab as one of the user's endpoints; its id. */
   async register(keepAliveSeconds: number): Promise<string> {

@@ -13,6 +13,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Seconds, from a Retry-After header. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -21,7 +23,8 @@ export class ApiError extends Error {
 /** The server could not be reached at all (network down, server stopped). */
 export class UnreachableError extends Error {}
 
-async function request<T>(url: string, init?: RequestInit): Promise<T> {
+/** A JSON request: the parsed answer, ApiError (with the server's message) for an error status, UnreachableError without one. */
+export async function request<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, init);
@@ -35,7 +38,7 @@ async function request<T>(url: string, init?: RequestInit): Promise<T> {
   } catch {
     body = { message: text };
   }
-  if (!res.ok) throw new ApiError(res.status, (body as { message?: string }).message ?? `HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError(res.status, (body as { message?: string }).message ?? `HTTP ${res.status}`, Number(res.headers.get('retry-after')) || undefined);
   return body as T;
 }
 

@@ -13,6 +13,7 @@ import type {
   ServerFrame,
 } from '../../../protocol/index.ts';
 import { type JoinProgress, joinRoom } from '../api/joinRoom.ts';
+import { keptAccess, roomKey } from '../api/keptAccess.ts';
 import { ticketAccess } from '../api/ticketAccess.ts';
 import { ApiError, RoomsApi, UnreachableError } from '../api/roomsApi.ts';
 import type { ClientConfig } from '../config.ts';
@@ -58,6 +59,8 @@ export interface CallState {
   creator: boolean;
   /** The room's URL path (known after joining; from the ticket when joining by one). */
   urlPath: string | undefined;
+  /** What to call the room instead of its path (a call's: "Call with Alice"). */
+  title: string | undefined;
 }
 
 /** Where the call comes from: the room's URL, or a share ticket. */
@@ -79,6 +82,7 @@ const initial: CallState = {
   access: 'open',
   creator: false,
   urlPath: undefined,
+  title: undefined,
 };
 
 export class CallSession {
@@ -140,7 +144,10 @@ export class CallSession {
         this.urlPath = redeemed.urlPath;
         access = redeemed;
       } else {
-        access = await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) });
+        // access this tab was given for the path (a call it made or accepted), else the join flow
+        const kept = keptAccess(roomKey(this.urlPath));
+        if (kept) this.set({ title: kept.title });
+        access = kept?.access ?? (await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) }));
       }
     } catch (error) {
       void this.mediaReady.then(() => this.stopLocal());
@@ -152,7 +159,6 @@ export class CallSession {
     this.selfId = access.peerId;
     this.token = access.token;
     this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
-
 
     const signaling = new SignalingClient(this.config.webSocketUrl, access.token, {
       id: access.peerId,

@@ -38,7 +38,7 @@ export function CallPage({ config, source, onHome }: { config: ClientConfig; sou
 function Call({ config, source, name, onHome, onRetry }: { config: ClientConfig; source: JoinSource; name: string; onHome: () => void; onRetry: () => void }) {
   const [session] = useState(() => new CallSession(config, source, name));
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
-  const room = state.urlPath ?? (source.kind === 'path' ? source.urlPath : 'invitation');
+  const room = state.title ?? state.urlPath ?? (source.kind === 'path' ? source.urlPath : 'invitation');
 
   useEffect(() => {
     void session.start();

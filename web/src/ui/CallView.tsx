@@ -1,11 +1,12 @@
 /** In the call: the grid, the controls (m: mute, v: camera), chat, devices, copy link, leave. */
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { CallSession, CallState } from '../call/CallSession.ts';
 import { ChatPanel } from './ChatPanel.tsx';
 import { DevicePicker } from './DevicePicker.tsx';
 import { VideoTile } from './VideoTile.tsx';
 
-export function CallView({ room, session, state }: { room: string; session: CallSession; state: CallState }) {
+/** `banner`: a line the page adds to the header (an outgoing call's "Ringing …"). */
+export function CallView({ room, session, state, banner }: { room: string; session: CallSession; state: CallState; banner?: ReactNode }) {
   const [copied, setCopied] = useState(false);
   const [shared, setShared] = useState<string | undefined>();
   const [chatOpen, setChatOpen] = useState(true);
@@ -58,6 +59,7 @@ export function CallView({ room, session, state }: { room: string; session: Call
         <h1>{room}</h1>
         <span className="count">{state.participants.length + 1} in the call</span>
         {state.access === 'ticket' && <span className="badge" data-testid="ticket-only">Invitation only</span>}
+        {banner}
         {state.phase === 'reconnecting' && (
           <span className="banner warn" role="status" data-testid="reconnecting">
             Reconnecting…

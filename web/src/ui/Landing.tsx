@@ -1,5 +1,5 @@
-/** `/`: pick or generate a room name, give a display name (remembered), go. */
-import { type FormEvent, useState } from 'react';
+/** `/`: pick or generate a room name, give a display name (remembered), go; a signed-in user's call links below (`children`). */
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { URL_PATH_PATTERN } from '../../../protocol/urlPath.ts';
 import { loadDisplayName, saveDisplayName } from './displayName.ts';
 
@@ -7,7 +7,7 @@ const WORDS = ['amber', 'brisk', 'cedar', 'delta', 'ember', 'fjord', 'grove', 'h
 const pick = () => WORDS[Math.floor(Math.random() * WORDS.length)]!;
 export const randomRoomName = () => `${pick()}-${pick()}-${Math.floor(Math.random() * 900 + 100)}`;
 
-export function Landing({ onGo }: { onGo: (room: string) => void }) {
+export function Landing({ onGo, children }: { onGo: (room: string) => void; children?: ReactNode }) {
   const [room, setRoom] = useState('');
   const [name, setName] = useState(loadDisplayName);
   const valid = URL_PATH_PATTERN.test(room);
@@ -38,6 +38,7 @@ export function Landing({ onGo }: { onGo: (room: string) => void }) {
         </label>
         <button type="submit" className="primary" disabled={!valid}>Join</button>
       </form>
+      {children}
     </main>
   );
 }

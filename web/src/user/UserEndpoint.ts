@@ -32,10 +32,17 @@ export class UserEndpoint extends Emitter<Events> {
   constructor(
     apiUrl: string,
     private readonly webSocketUrl: string,
-    private readonly token: string,
+    private token: string,
   ) {
     super();
     this.api = new EndpointsApi(apiUrl, token);
+  }
+
+  /** A renewed user token: the next requests and the next connection use it. */
+  setToken(token: string): void {
+    this.token = token;
+    this.api.setToken(token);
+    this.signaling?.setToken(token);
   }
 
   async start(): Promise<void> {

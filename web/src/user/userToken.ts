@@ -1,29 +1,33 @@
 /**
- * The signed-in user: a bearer token for the user-endpoint API, handed to the page in its URL
- * fragment (`#userToken=<jwt>`, as an identity provider's redirect or an embedding application
- * does). It moves to sessionStorage and out of the address bar; an expired one is dropped.
+ * A user token handed to the page in its URL fragment (`#userToken=<jwt>`, as an embedding application
+ * or an identity provider's redirect does). It moves to sessionStorage and out of the address bar; an
+ * expired one is dropped.
  */
 const KEY = 'video-rooms.userToken';
 
-export interface SignedInUser {
+export interface HandedUser {
   token: string;
   /** The token's subject (the user id). */
   userId: string;
+  /** Its name claim (or preferred_username, email), if any. */
+  name: string | undefined;
   /** Epoch seconds. */
   expiresAt: number;
 }
 
-function decode(token: string): SignedInUser | undefined {
+function decode(token: string): HandedUser | undefined {
   try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; exp?: unknown };
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
     if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return undefined;
-    return { token, userId: payload.sub, expiresAt: payload.exp };
+    const name = [payload.name, payload.preferred_username, payload.email].find((v): v is string => typeof v === 'string' && v !== '');
+    return { token, userId: payload.sub, name, expiresAt: payload.exp };
   } catch {
     return undefined;
   }
 }
 
-export function signedInUser(nowMs = Date.now()): SignedInUser | undefined {
+/** The handed token of this tab (read from the URL once, then kept), if it has not expired. */
+export function handedUser(nowMs = Date.now()): HandedUser | undefined {
   const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('userToken');
   if (fromHash) {
     sessionStorage.setItem(KEY, fromHash);
@@ -32,8 +36,12 @@ export function signedInUser(nowMs = Date.now()): SignedInUser | undefined {
   const token = sessionStorage.getItem(KEY);
   const user = token ? decode(token) : undefined;
   if (!user || user.expiresAt * 1000 <= nowMs) {
-    sessionStorage.removeItem(KEY);
+    forgetHandedUser();
     return undefined;
   }
   return user;
+}
+
+export function forgetHandedUser(): void {
+  sessionStorage.removeItem(KEY);
 }
