@@ -1,39 +1,53 @@
 /**
  * npm run bench:join — time from navigation to the first decoded remote video frame in headless
- * Chromium against the local stack with real werift SFU tasks: p50 and p95 over 10 runs with a warm
- * room, and the same on the cold path (no ready room: the join starts one).
+ * Chromium against the local stack with real SFU tasks, on each engine that can run here (mediasoup
+ * where a worker is found, werift always). Each step of a join is read from the page's join timeline
+ * (web/src/call/joinTimeline.ts: Performance API marks, ms since navigation), so the tables say where
+ * the time goes.
  *
- * Warm: a first page is in the room; the second page's navigation is timed. Cold: no room is ready
- * (the warm pool is off); two pages navigate together to a new name and each is timed.
+ * - Warm: a ready room, one page already in it; the second page's navigation is timed (10 runs after
+ *   one warm-up run): p50 of every step, and p50 / p95 of the whole.
+ * - Room size: the 2nd and the 8th joiner of one room (pages 2-7 capture 160x120 so that seven
+ *   browsers' encoders and decoders fit this 2-core machine), 3 rooms.
+ * - Cold: no ready room (the warm pool is off); two pages navigate together to a new name and each
+ *   is timed.
+ * Everything stays on 127.0.0.1 and stops by itself.
  */
 import type { Browser, Page } from 'playwright-core';
+import { JOIN_STEPS, type JoinStep } from '../../web/src/call/joinTimeline.ts';
 import { launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
-import { ms, summary } from './stats.ts';
+import { availableEngines, type EngineUnderTest } from '../sfu/availableEngines.ts';
+import { percentile } from './stats.ts';
 
-const RUNS = 10;
+const RUNS = Number(process.env.BENCH_JOIN_RUNS ?? 10);
+const SIZE_ROOMS = Number(process.env.BENCH_JOIN_SIZE_ROOMS ?? 3);
+const ROOM_SIZE = 8;
 
-/** ms from navigation start to the first decoded inbound video frame, measured in the page. */
-async function timeToFirstRemoteFrame(page: Page): Promise<number> {
-  // a poller in the page notes when getStats first shows a decoded inbound video frame
-  await page.evaluate(() => {
-    const w = window as unknown as { __pcs?: RTCPeerConnection[]; __firstFrameAt?: number };
-    const timer = setInterval(async () => {
-      for (const pc of w.__pcs ?? []) {
-        const stats = await pc.getStats();
-        stats.forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
-          if (w.__firstFrameAt === undefined && s.type === 'inbound-rtp' && s.kind === 'video' && (s.framesDecoded ?? 0) > 0) {
-            w.__firstFrameAt = performance.now();
-            clearInterval(timer);
-          }
-        });
-      }
-    }, 10);
+type Timeline = Partial<Record<JoinStep, number>>;
+
+/** The page's join timeline once its first remote frame is on screen. */
+async function joinTimeline(page: Page): Promise<Timeline> {
+  await page.waitForFunction(() => performance.getEntriesByName('join:first-remote-frame', 'mark').length > 0, undefined, { timeout: 120_000, polling: 20 });
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('join:')) out[m.name.slice(5)] = m.startTime;
+    return out;
   });
-  const handle = await page.waitForFunction(() => (window as unknown as { __firstFrameAt?: number }).__firstFrameAt, undefined, {
-    timeout: 120_000,
-  });
-  return (await handle.jsonValue()) as number;
+}
+
+/** Pages after the first two capture small video: seven browsers' encoders and decoders must share two cores. */
+async function openPage(browser: Browser, stack: TestStack, room: string, name: string, small = false): Promise<Page> {
+  const context = await newContext(browser, stack.url);
+  if (small) {
+    await context.addInitScript(() => {
+      const devices = navigator.mediaDevices;
+      const original = devices.getUserMedia.bind(devices);
+      devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
+        original(constraints?.video ? { ...constraints, video: { width: 160, height: 120, frameRate: 15 } } : constraints);
+    });
+  }
+  return openRoomPage(context, `${stack.url}/${room}`, name);
 }
 
 async function waitForWarmRoom(stack: TestStack): Promise<void> {
@@ -44,18 +58,21 @@ async function waitForWarmRoom(stack: TestStack): Promise<void> {
   throw new Error('no warm room became AVAILABLE in 60 s');
 }
 
-async function warmRuns(browser: Browser): Promise<number[]> {
-  const stack = await startStack({ SFU_TASK_COMMAND: 'node --import tsx sfu-task/src/main.ts', WARM_ROOMS: '2', MAX_ROOMS: '30', RECONCILE_INTERVAL_SECONDS: '1' });
-  const samples: number[] = [];
+const stackFor = (engine: EngineUnderTest, warmRooms: number) =>
+  startStack({ ...engine.stackEnv, WARM_ROOMS: String(warmRooms), MAX_ROOMS: '30', RECONCILE_INTERVAL_SECONDS: '1' });
+
+async function warmRuns(browser: Browser, engine: EngineUnderTest): Promise<Timeline[]> {
+  const stack = await stackFor(engine, 2);
+  const samples: Timeline[] = [];
   try {
     for (let run = 0; run < RUNS + 1; run++) {
       await waitForWarmRoom(stack);
       const room = `warm-${run}`;
-      const first = await openRoomPage(await newContext(browser, stack.url), `${stack.url}/${room}`, 'First');
+      const first = await openPage(browser, stack, room, 'First');
       await first.getByTestId('tile-camera-self').waitFor({ timeout: 60_000 });
-      const second = await openRoomPage(await newContext(browser, stack.url), `${stack.url}/${room}`, 'Second');
-      const t = await timeToFirstRemoteFrame(second);
-      if (run > 0) samples.push(t); // the first run warms the browser and the handlers up
+      const second = await openPage(browser, stack, room, 'Second');
+      const timeline = await joinTimeline(second);
+      if (run > 0) samples.push(timeline); // the first run warms the browser and the handlers up
       await Promise.all([first.context().close(), second.context().close()]);
     }
   } finally {
@@ -64,17 +81,45 @@ async function warmRuns(browser: Browser): Promise<number[]> {
   return samples;
 }
 
-async function coldRuns(browser: Browser): Promise<number[]> {
-  const stack = await startStack({ SFU_TASK_COMMAND: 'node --import tsx sfu-task/src/main.ts', WARM_ROOMS: '0', MAX_ROOMS: '30', RECONCILE_INTERVAL_SECONDS: '1' });
-  const samples: number[] = [];
+/** The 2nd and the 8th joiner of rooms filled one by one. */
+async function roomSizeRuns(browser: Browser, engine: EngineUnderTest): Promise<{ second: number[]; eighth: number[] }> {
+  const stack = await stackFor(engine, 2);
+  const second: number[] = [];
+  const eighth: number[] = [];
+  try {
+    for (let run = 0; run < SIZE_ROOMS; run++) {
+      await waitForWarmRoom(stack);
+      const room = `size-${run}`;
+      const pages: Page[] = [];
+      try {
+        for (let i = 1; i <= ROOM_SIZE; i++) {
+          const page = await openPage(browser, stack, room, `P${i}`, i > 2 && i < ROOM_SIZE);
+          pages.push(page);
+          if (i === 1) await page.getByTestId('tile-camera-self').waitFor({ timeout: 60_000 });
+          else {
+            const total = (await joinTimeline(page))['first-remote-frame']!;
+            if (i === 2) second.push(total);
+            if (i === ROOM_SIZE) eighth.push(total);
+          }
+        }
+      } finally {
+        await Promise.all(pages.map((p) => p.context().close()));
+      }
+    }
+  } finally {
+    await stack.stop();
+  }
+  return { second, eighth };
+}
+
+async function coldRuns(browser: Browser, engine: EngineUnderTest): Promise<Timeline[]> {
+  const stack = await stackFor(engine, 0);
+  const samples: Timeline[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       const room = `cold-${run}`;
-      const pages = await Promise.all(
-        ['A', 'B'].map(async (name) => openRoomPage(await newContext(browser, stack.url), `${stack.url}/${room}`, name)),
-      );
-      const times = await Promise.all(pages.map(timeToFirstRemoteFrame));
-      samples.push(...times);
+      const pages = await Promise.all(['A', 'B'].map((name) => openPage(browser, stack, room, name)));
+      samples.push(...(await Promise.all(pages.map(joinTimeline))));
       await Promise.all(pages.map((p) => p.context().close()));
       // both pages may have started a room: close whatever is left ready, so the next run is cold again
       for (const r of await stack.deps().roomRepository.listByStatus('AVAILABLE', 10)) await stack.deps().rooms.closeRoom(r.roomId, 'bench');
@@ -86,15 +131,40 @@ async function coldRuns(browser: Browser): Promise<number[]> {
   return samples;
 }
 
+const fmt = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms`.padStart(8) : '       -');
+
+/** p50 of each step's time since navigation, in the order steps happen. */
+function stepTable(title: string, samples: Timeline[]): void {
+  console.log(`\n${title} (n=${samples.length}): ms since navigation, p50 of each step`);
+  const rows = JOIN_STEPS.map((step) => ({ step, p50: percentile(samples.map((s) => s[step]).filter((v): v is number => v !== undefined), 50) }))
+    .filter((r) => Number.isFinite(r.p50))
+    .sort((a, b) => a.p50 - b.p50);
+  for (const { step, p50 } of rows) console.log(`  ${step.padEnd(26)} ${fmt(p50)}`);
+  const totals = samples.map((s) => s['first-remote-frame']!).filter((v) => v !== undefined);
+  console.log(`  ${'whole join: p50 / p95'.padEnd(26)} ${fmt(percentile(totals, 50))} / ${fmt(percentile(totals, 95)).trim()}`);
+}
+
+const { engines, coverage } = availableEngines();
+console.log(`bench:join — ${coverage}`);
 const browser = await launchChromium();
+const summary: string[] = [];
 try {
-  const warm = summary(await warmRuns(browser));
-  const cold = summary(await coldRuns(browser));
-  console.log('\nbench:join — navigation to first decoded remote video frame (headless Chromium, fake devices, werift SFU)');
-  console.log('path |  n |      p50 |      p95');
-  for (const [name, s] of [['warm', warm], ['cold', cold]] as const) {
-    console.log(`${name} | ${String(s.n).padStart(2)} | ${ms(s.p50).padStart(8)} | ${ms(s.p95).padStart(8)}`);
+  for (const engine of [...engines].reverse()) {
+    const warm = await warmRuns(browser, engine);
+    stepTable(`${engine.name}, warm room`, warm);
+    const size = await roomSizeRuns(browser, engine);
+    const [p2, p8] = [percentile(size.second, 50), percentile(size.eighth, 50)];
+    console.log(`\n${engine.name}, room size: 2nd joiner p50 ${fmt(p2).trim()}, 8th joiner p50 ${fmt(p8).trim()} (${(p8 / p2).toFixed(2)}x; ${size.second.length} rooms)`);
+    const cold = await coldRuns(browser, engine);
+    stepTable(`${engine.name}, cold path (no ready room)`, cold);
+    const total = (s: Timeline[], p: number) => percentile(s.map((t) => t['first-remote-frame']!).filter((v) => v !== undefined), p);
+    summary.push(
+      `${engine.name.padEnd(9)} | ${fmt(total(warm, 50))} | ${fmt(total(warm, 95))} | ${fmt(p2)} | ${fmt(p8)} | ${(p8 / p2).toFixed(2).padStart(5)}x | ${fmt(total(cold, 50))} | ${fmt(total(cold, 95))}`,
+    );
   }
+  console.log('\nnavigation to the first decoded remote video frame (headless Chromium, fake devices)');
+  console.log('engine    | warm p50 | warm p95 |  2nd p50 |  8th p50 | 8th/2nd | cold p50 | cold p95');
+  for (const line of summary) console.log(line);
 } finally {
   await browser.close();
 }
