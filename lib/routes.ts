@@ -304,6 +304,28 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   },
 ];
 
+/**
+ * A handler of AWS events (an EventBridge rule in AWS; locally, the ECS stand-in delivers the same
+ * event shape). `events: 'sfuTaskStopped'`: ECS Task State Change events of the SFU cluster's tasks
+ * with lastStatus STOPPED.
+ */
+export interface EventHandler {
+  readonly name: string;
+  readonly entry: string;
+  readonly events: 'sfuTaskStopped';
+  readonly access: RouteAccess;
+}
+
+export const eventHandlers: readonly EventHandler[] = [
+  {
+    name: 'CloseRoomOfStoppedTask',
+    entry: 'lambdas/events/taskStopped.ts',
+    events: 'sfuTaskStopped',
+    // closes the task's room (its path, the room count) and tells the room's clients
+    access: { tables: ['rooms', 'paths', 'counters', 'peers', 'connections'], managesConnections: true },
+  },
+];
+
 /** `GET /rooms/{roomId}` -> `/^\/rooms\/([^/]+)$/` with the parameter names. */
 export function compilePath(path: string): { regex: RegExp; params: string[] } {
   const params: string[] = [];

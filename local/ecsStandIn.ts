@@ -2,6 +2,8 @@
  * Local stand-in for ECS: speaks the JSON 1.1 protocol of RunTask / StopTask / DescribeTasks, so the
  * unchanged `@aws-sdk/client-ecs` reaches it through an endpoint override. Each task is a child
  * process (the SFU task command) in its own process group, with the container overrides' environment.
+ * When a task process exits, the stand-in delivers EventBridge's "ECS Task State Change" event
+ * (lastStatus STOPPED) to `onTaskStopped`, as the rule on the SFU cluster does in AWS.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -45,6 +47,22 @@ export interface EcsStandInOptions {
   taskEnvironment: Record<string, string>;
   stopGraceMs: number;
   logger: Logger;
+  /** Gets the ECS Task State Change event of each task that stopped (the EventBridge rule's target in AWS). */
+  onTaskStopped?: (event: TaskStateChange) => Promise<void>;
+}
+
+/** EventBridge's ECS Task State Change event, as AWS sends it for a stopped task (the fields that matter). */
+export interface TaskStateChange {
+  version: '0';
+  id: string;
+  'detail-type': 'ECS Task State Change';
+  source: 'aws.ecs';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  /** DescribeTasks' task, with ISO timestamps (EventBridge's form, not the JSON API's epoch seconds). */
+  detail: Omit<ReturnType<typeof describe>, 'createdAt' | 'startedAt' | 'stoppedAt'> & { createdAt: string; startedAt?: string; stoppedAt?: string };
 }
 
 class EcsError extends Error {
@@ -161,6 +179,7 @@ export class EcsStandIn {
         task.stoppedReason ??= `Essential container in task exited (${code ?? signal})`;
         this.options.logger.info('task stopped', { ...log, exitCode: code, signal });
         resolve();
+        this.announceStopped(task);
       });
     });
     child.once('spawn', () => {
@@ -178,6 +197,7 @@ export class EcsStandIn {
       task.stopCode = 'TaskFailedToStart';
       task.stoppedReason = `CannotStartContainerError: ${error.message}`;
       this.options.logger.error('task failed to start', { ...log, error });
+      this.announceStopped(task);
     });
   }
 
@@ -199,6 +219,26 @@ export class EcsStandIn {
       else failures.push({ arn, reason: 'MISSING' });
     }
     return { tasks: found.map(describe), failures };
+  }
+
+  /** The task's STOPPED state change, to `onTaskStopped` (as EventBridge delivers it: after the fact, errors only logged). */
+  private announceStopped(task: LocalTask): void {
+    const onTaskStopped = this.options.onTaskStopped;
+    if (!onTaskStopped) return;
+    const event: TaskStateChange = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'ECS Task State Change',
+      source: 'aws.ecs',
+      account: ACCOUNT,
+      time: new Date().toISOString(),
+      region: REGION,
+      resources: [task.taskArn],
+      detail: { ...describe(task), createdAt: iso(task.createdAt)!, startedAt: iso(task.startedAt), stoppedAt: iso(task.stoppedAt) },
+    };
+    onTaskStopped(event).catch((error: unknown) =>
+      this.options.logger.error('task state change handler failed', { taskArn: task.taskArn, error: error as Error }),
+    );
   }
 
   /** Accepts a full ARN or a bare task id, as ECS does. */
@@ -255,6 +295,8 @@ function describe(task: LocalTask) {
     ],
   };
 }
+
+const iso = (epochSeconds: number | undefined) => (epochSeconds === undefined ? undefined : new Date(epochSeconds * 1000).toISOString());
 
 function stringField(input: Record<string, unknown>, name: string): string | undefined {
   const value = input[name];

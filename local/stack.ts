@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../lambdas/core/config.ts';
 import { generateKeyPairSync } from 'node:crypto';
-import { httpRoutes, scheduledJobs, wsRoutes } from '../lib/routes.ts';
+import { eventHandlers, httpRoutes, scheduledJobs, wsRoutes } from '../lib/routes.ts';
 import { tableList } from '../lib/tables.ts';
 import type { EngineChoice } from '../sfu-task/src/engines/engineChoice.ts';
 import type { LocalConfig } from './config.ts';
 import { createTables, type DynamoLocal, localCredentials, startDynamoLocal } from './dynamoLocal.ts';
-import { EcsStandIn } from './ecsStandIn.ts';
+import { EcsStandIn, type TaskStateChange } from './ecsStandIn.ts';
 import { HttpApiGateway, sendJson } from './httpApiGateway.ts';
 import { LambdaRuntime } from './lambdaRuntime.ts';
 import { removeLocalState, writeLocalState } from './localState.ts';
@@ -87,7 +87,10 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
         }),
     );
 
+    // stopped tasks' events go to the event handlers (an EventBridge rule in AWS), once the runtime is up
+    let deliverTaskStopped: ((event: TaskStateChange) => Promise<void>) | undefined;
     const ecs = new EcsStandIn({
+      onTaskStopped: (event) => deliverTaskStopped?.(event) ?? Promise.resolve(),
       command: cfg.sfuTaskCommand,
       taskDefinitions: [LOCAL_TASK_DEFINITION],
       cwd: REPO_ROOT,
@@ -118,7 +121,14 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
     Object.assign(process.env, handlerEnv);
 
     const runtime = new LambdaRuntime(REPO_ROOT);
-    await runtime.preload([...httpRoutes, ...wsRoutes, ...scheduledJobs].map((r) => r.entry));
+    await runtime.preload([...httpRoutes, ...wsRoutes, ...scheduledJobs, ...eventHandlers].map((r) => r.entry));
+    deliverTaskStopped = async (event) => {
+      for (const handler of eventHandlers.filter((h) => h.events === 'sfuTaskStopped')) await runtime.invoke(handler.entry, handler.name, event, 30_000);
+    };
+    // shutting down stops every task: those are not rooms losing their servers
+    cleanups.push(async () => {
+      deliverTaskStopped = undefined;
+    });
     const httpApi = new HttpApiGateway(httpRoutes, runtime, logger);
     const wsApi = new WsApiGateway(wsRoutes, runtime, `${cfg.host}:${port}`, { idleTimeoutMs: cfg.wsIdleMs, maxConnectionMs: cfg.wsMaxMs }, logger);
     cleanups.push(() => wsApi.closeAll());

@@ -443,6 +443,26 @@ export const handshakeDataSchema = z
 export type HandshakeData = z.infer<typeof handshakeDataSchema>;
 
 
+/**
+ * EventBridge's "ECS Task State Change" event, the fields the stopped-task handler reads (AWS sends
+ * more; so does the local ECS stand-in, in the same shape).
+ */
+export const taskStateChangeEventSchema = z
+  .object({
+    source: z.literal('aws.ecs', { error: 'source must be aws.ecs' }),
+    'detail-type': z.literal('ECS Task State Change', { error: 'detail-type must be "ECS Task State Change"' }),
+    detail: z
+      .object({
+        taskArn: z.string({ error: 'detail.taskArn is required' }).min(1).max(2048),
+        lastStatus: z.string({ error: 'detail.lastStatus is required' }).max(64),
+        startedBy: z.string().max(128).optional(),
+        stoppedReason: z.string().max(1024).optional(),
+      })
+      .loose(),
+  })
+  .loose();
+export type TaskStateChangeEvent = z.infer<typeof taskStateChangeEventSchema>;
+
 export const MESSAGE_KINDS = ['chat', 'features'] as const;
 export const MAX_CHAT_CHARS = 2000;
 
@@ -529,7 +549,20 @@ export type RoomEvent =
   | (RoomEventBase & { type: 'ParticipantLeftEvent'; participantId: string })
   | (RoomEventBase & { type: 'ParticipantUpdatedEvent'; participant: ParticipantInfo })
   | (RoomEventBase & { type: 'RoomClaimedEvent'; urlPath: string })
-  | (RoomEventBase & { type: 'RoomClosedEvent'; reason: string });
+  | (RoomEventBase & { type: 'RoomClosedEvent'; reason: string; cause: RoomCloseCause });
+
+/**
+ * Why a room closed: `ended` (it was closed on purpose: an administrator, an idle timeout, a call
+ * that ended) or `server-gone` (its media server went away: its task stopped, its worker died, its
+ * connection was lost for good). After `server-gone` a client rejoins the same URL by itself.
+ */
+export type RoomCloseCause = 'ended' | 'server-gone';
+
+/**
+ * The close code an SFU uses for a deliberate close because its server is going away (SIGTERM, a
+ * dead media worker): its room closes at once, as with 1000, with cause `server-gone`.
+ */
+export const SFU_GOING_AWAY_CLOSE_CODE = 4001;
 
 export interface EventFrame {
   type: 'event';

@@ -5,6 +5,9 @@
 import { ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import type { LambdaConfig } from './config.ts';
 
+/** RunTask's `startedBy` of a room's task is this + the room id: a stopped task's event finds its room by it. */
+export const TASK_STARTED_BY_PREFIX = 'room-';
+
 export interface TaskSpec {
   roomId: string;
   sfuId: string;
@@ -32,7 +35,7 @@ export class EcsTaskLauncher implements TaskLauncher {
         taskDefinition,
         launchType: 'FARGATE',
         count: 1,
-        startedBy: `room-${spec.roomId}`.slice(0, 128),
+        startedBy: `${TASK_STARTED_BY_PREFIX}${spec.roomId}`.slice(0, 128),
         ...(subnets.length > 0 && {
           networkConfiguration: {
             awsvpcConfiguration: { subnets, securityGroups, assignPublicIp: 'ENABLED' },

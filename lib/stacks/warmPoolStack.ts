@@ -1,7 +1,8 @@
 /**
- * Scheduled handlers of lib/routes.ts `scheduledJobs` (the warm-pool reconciler): one function each,
- * invoked by an EventBridge rule at the job's interval. A missed run is not retried: the next one
- * comes within the interval and does the same work.
+ * The background handlers: lib/routes.ts `scheduledJobs` (the warm-pool reconciler, the sweeps), one
+ * function each, invoked by an EventBridge rule at the job's interval (a missed run is not retried:
+ * the next one comes within the interval and does the same work); and `eventHandlers`, invoked by an
+ * EventBridge rule on the events they name (the SFU cluster's stopped tasks), retried twice.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -10,7 +11,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { type AccessTargets, grantRouteAccess } from '../constructs/handlerAccess.ts';
 import { HandlerFunction } from '../constructs/handlerFunction.ts';
-import { type ScheduledJob, scheduledJobs } from '../routes.ts';
+import { eventHandlers, type ScheduledJob, scheduledJobs } from '../routes.ts';
 import { removalPolicyOf, type Settings } from '../settings.ts';
 
 export interface WarmPoolStackProps extends StackProps {
@@ -54,6 +55,28 @@ export class WarmPoolStack extends Stack {
         targets: [new LambdaFunction(handler.function, { retryAttempts: 0, maxEventAge: Duration.seconds(job.everySeconds) })],
       });
       functions[job.name] = handler.function;
+    }
+    for (const eventHandler of eventHandlers) {
+      const handler = new HandlerFunction(this, eventHandler.name, {
+        name: eventHandler.name,
+        entry: eventHandler.entry,
+        trigger: 'SFU task stopped (ECS Task State Change)',
+        environment: { ...props.environment },
+        timeout: Duration.seconds(30),
+        logRetention: settings.logRetentionDays,
+        removalPolicy: removalPolicyOf(settings),
+      });
+      grantRouteAccess(handler.role, eventHandler.name, eventHandler.access, props.targets);
+      new Rule(this, `${eventHandler.name}Rule`, {
+        description: `Runs ${eventHandler.name} (${eventHandler.entry}) when an SFU task stops`,
+        eventPattern: {
+          source: ['aws.ecs'],
+          detailType: ['ECS Task State Change'],
+          detail: { clusterArn: [props.targets.sfu.clusterArn], lastStatus: ['STOPPED'] },
+        },
+        targets: [new LambdaFunction(handler.function, { retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+      });
+      functions[eventHandler.name] = handler.function;
     }
     this.functions = functions;
   }

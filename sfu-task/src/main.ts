@@ -5,7 +5,7 @@
  * SIGTERM/SIGINT; exits 1 with one line on a bad configuration or when signaling stays unreachable.
  */
 import { writeFile } from 'node:fs/promises';
-import { handshakeDataSchema } from '../../protocol/index.ts';
+import { handshakeDataSchema, SFU_GOING_AWAY_CLOSE_CODE } from '../../protocol/index.ts';
 import { awsAnnouncedIpDeps, resolveAnnouncedIp } from './announcedIp.ts';
 import { loadConfig, type SfuConfig } from './config.ts';
 import { createEngine } from './engines/createEngine.ts';
@@ -66,17 +66,18 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const stop = async (reason: string, code: number) => {
+  /** `goingAway`: this server stops while its room may still be in use: its clients are to rejoin. */
+  const stop = async (reason: string, code: number, goingAway = false) => {
     if (stopping) return;
     stopping = true;
-    logger.info('sfu stopping', { reason, exitCode: code });
+    logger.info('sfu stopping', { reason, exitCode: code, goingAway });
     idle.close();
     clearInterval(health);
-    await Promise.all([signaling.close(), room.close().catch(() => undefined)]);
+    await Promise.all([signaling.close(goingAway ? SFU_GOING_AWAY_CLOSE_CODE : 1000), room.close().catch(() => undefined)]);
     process.exit(code);
   };
 
-  onEngineFailed = (reason) => void stop(reason, 1);
+  onEngineFailed = (reason) => void stop(reason, 1, true);
 
   const idle = new IdleWatcher(config.idleMs, () => void stop(`no clients for ${config.idleMs / 1000} s`, 0));
   room.on('participants', (count) => idle.update(count));
@@ -124,8 +125,9 @@ async function main(): Promise<void> {
   signaling.on('identified', touchHealth);
   const health = setInterval(touchHealth, HEALTH_INTERVAL_MS);
 
-  process.on('SIGTERM', () => void stop('SIGTERM', 0));
-  process.on('SIGINT', () => void stop('SIGINT', 0));
+  // ECS stops a task with SIGTERM (a scale-in, a deploy, an interruption): its clients move to a new room
+  process.on('SIGTERM', () => void stop('SIGTERM', 0, true));
+  process.on('SIGINT', () => void stop('SIGINT', 0, true));
 
   logger.info('sfu starting', {
     engine: engine.name,

@@ -8,7 +8,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../lambdas/core/config.ts';
 import { repoPath } from '../../lib/paths.ts';
-import { httpRoutes, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
+import { eventHandlers, httpRoutes, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
 import { tableList } from '../../lib/tables.ts';
 import { referencesOf, resolveCfn, type SynthesizedApp, synthApp } from './synthApp.ts';
 
@@ -25,7 +25,7 @@ function environments() {
   const out: { name: string; env: Record<string, unknown> }[] = [];
   for (const [names, stack] of [
     [[...httpRoutes, ...wsRoutes].map((r) => r.name), synth.stacks.api],
-    [scheduledJobs.map((j) => j.name), synth.stacks.warmPool],
+    [[...scheduledJobs, ...eventHandlers].map((j) => j.name), synth.stacks.warmPool],
   ] as const) {
     const resources = synth.template(stack).toJSON().Resources;
     for (const name of names) out.push({ name, env: resources[name].Properties.Environment.Variables });

@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SEAL_KEY_ACTIONS, TABLE_ITEM_ACTIONS, TOKEN_KEY_ACTIONS } from '../../lib/constructs/handlerAccess.ts';
-import { httpRoutes, type RouteAccess, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
+import { eventHandlers, httpRoutes, type RouteAccess, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
 import { type TableId, tableList } from '../../lib/tables.ts';
 import { referencesOf, resourcesOf, type SynthesizedApp, synthApp } from './synthApp.ts';
 
@@ -115,7 +115,7 @@ function expectedActions(access: RouteAccess): string[] {
 
 const handlers = () => [
   ...[...httpRoutes, ...wsRoutes].map((r) => ({ name: r.name, access: r.access, stack: synth.stacks.api as Stack })),
-  ...scheduledJobs.map((j) => ({ name: j.name, access: j.access, stack: synth.stacks.warmPool as Stack })),
+  ...[...scheduledJobs, ...eventHandlers].map((j) => ({ name: j.name, access: j.access, stack: synth.stacks.warmPool as Stack })),
 ];
 
 describe('handler roles', () => {

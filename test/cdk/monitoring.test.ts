@@ -6,7 +6,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIVE_CONNECTIONS_METRIC } from '../../lib/metrics.ts';
-import { httpRoutes, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
+import { eventHandlers, httpRoutes, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
 import { resourcesOf, type SynthesizedApp, synthApp } from './synthApp.ts';
 
 let synth: SynthesizedApp;
@@ -28,7 +28,7 @@ function metricsOf(alarm: Record<string, unknown>): string[] {
 }
 
 it('alarms on the errors of every handler', () => {
-  const names = [...httpRoutes, ...wsRoutes, ...scheduledJobs].map((r) => r.name);
+  const names = [...httpRoutes, ...wsRoutes, ...scheduledJobs, ...eventHandlers].map((r) => r.name);
   const errorAlarms = alarms().filter((a) => metricsOf(a).join() === 'AWS/Lambda/Errors');
   expect(errorAlarms).toHaveLength(names.length);
   for (const alarm of errorAlarms) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });

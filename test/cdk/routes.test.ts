@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoPath } from '../../lib/paths.ts';
-import { httpRoutes, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
+import { eventHandlers, httpRoutes, scheduledJobs, wsRoutes } from '../../lib/routes.ts';
 import { referencesOf, resourcesOf, type SynthesizedApp, synthApp } from './synthApp.ts';
 
 let synth: SynthesizedApp;
@@ -127,10 +127,31 @@ describe('scheduled jobs', () => {
   });
 });
 
+describe('event handlers', () => {
+  it('CloseRoomOfStoppedTask runs on the SFU cluster\'s stopped tasks (ECS Task State Change), with retries', () => {
+    for (const eventHandler of eventHandlers) {
+      expectHandler(warmPool, eventHandler.name, eventHandler.entry);
+      const rules = Object.values(resourcesOf(warmPool, 'AWS::Events::Rule')).filter((r) =>
+        referencesOf((r.Properties?.Targets as unknown[])?.map((t) => (t as { Arn: unknown }).Arn)).includes(eventHandler.name),
+      );
+      expect(rules, eventHandler.name).toHaveLength(1);
+      const properties = rules[0]!.Properties as { EventPattern: { detail: { clusterArn: unknown[] } } };
+      expect(properties).toMatchObject({
+        EventPattern: { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { lastStatus: ['STOPPED'] } },
+        State: 'ENABLED',
+        Targets: [{ RetryPolicy: { MaximumRetryAttempts: 2 } }],
+      });
+      // the SFU stack's cluster, nothing else
+      expect(properties.EventPattern.detail.clusterArn).toHaveLength(1);
+      expect(JSON.stringify(properties.EventPattern.detail.clusterArn)).toMatch(/Cluster/);
+    }
+  });
+});
+
 it('every handler function is a route or a job of lib/routes.ts (none unaccounted for)', () => {
   const names = [...httpRoutes, ...wsRoutes].map((r) => r.name).sort();
   const apiFunctions = Object.entries(resourcesOf(api, 'AWS::Lambda::Function')).filter(([, f]) => f.Properties?.Runtime === 'nodejs22.x');
   expect(apiFunctions.map(([id]) => id).sort()).toEqual(names);
   const jobFunctions = Object.keys(resourcesOf(warmPool, 'AWS::Lambda::Function')).sort();
-  expect(jobFunctions).toEqual(scheduledJobs.map((j) => j.name).sort());
+  expect(jobFunctions).toEqual([...scheduledJobs, ...eventHandlers].map((j) => j.name).sort());
 });

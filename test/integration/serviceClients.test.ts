@@ -3,7 +3,7 @@
  * of RFC 6749 5.2, rate limiting, revocation), the `npm run clients` command, scopes gating the HTTP
  * API, and tokens from an external issuer (a second key pair serving its own JWKS).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -152,49 +152,52 @@ describe('POST /security/oauth/token', () => {
 });
 
 describe('npm run clients', () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'bin/clients.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOCAL_STATE_FILE: stack.env.LOCAL_STATE_FILE, CLIENTS_TABLE: '' },
-      encoding: 'utf8',
-      timeout: 60_000,
+  /**
+   * The command as a child process, awaited (not spawnSync: blocking this process's event loop for
+   * seconds lets the gateway close an idle keep-alive socket unseen, and the next fetch then fails
+   * on it with "other side closed").
+   */
+  const runWith = (stateFile: string, ...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'bin/clients.ts', ...args],
+        { cwd: REPO_ROOT, env: { ...process.env, LOCAL_STATE_FILE: stateFile, CLIENTS_TABLE: '' }, encoding: 'utf8', timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
     });
+  const run = (...args: string[]) => runWith(stack.env.LOCAL_STATE_FILE!, ...args);
 
   it('creates (secret shown once), lists and revokes against the running local stack; a revoked client is refused at once', async () => {
-    const created = run('create', '--name', 'billing', '--scopes', 'rooms:create,rooms:admin', '--json');
+    const created = await run('create', '--name', 'billing', '--scopes', 'rooms:create,rooms:admin', '--json');
     expect(created.status, created.stderr).toBe(0);
     const client = JSON.parse(created.stdout) as { clientId: string; clientSecret: string; scopes: string[] };
     expect(client.scopes).toEqual(['rooms:create', 'rooms:admin']);
     const token = await accessToken(client.clientId, client.clientSecret);
 
-    const listed = run('list', '--json');
+    const listed = await run('list', '--json');
     expect(listed.status, listed.stderr).toBe(0);
     const clients = JSON.parse(listed.stdout) as Record<string, unknown>[];
     expect(clients.find((c) => c.clientId === client.clientId)).toMatchObject({ name: 'billing', scopes: ['rooms:create', 'rooms:admin'] });
     expect(listed.stdout).not.toContain('secretHash');
     expect(listed.stdout).not.toContain(client.clientSecret);
 
-    expect(run('revoke', client.clientId).status).toBe(0);
+    expect((await run('revoke', client.clientId)).status).toBe(0);
     const refused = await tokenRequest(form({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }));
     expect(refused.status).toBe(401);
     // its token already issued stops working too
     const withOldToken = await call(stack.url, 'PUT', '/createRoom', undefined, bearer(token));
     expect(withOldToken.status).toBe(401);
     expect(withOldToken.body.message).toMatch(/revoked/);
-    expect(run('revoke', client.clientId).status).toBe(1);
+    expect((await run('revoke', client.clientId)).status).toBe(1);
   });
 
-  it('says what is wrong: unknown scope, missing name, no stack to talk to', () => {
-    const badScope = run('create', '--name', 'x', '--scopes', 'rooms:everything');
+  it('says what is wrong: unknown scope, missing name, no stack to talk to', async () => {
+    const badScope = await run('create', '--name', 'x', '--scopes', 'rooms:everything');
     expect(badScope.status).toBe(1);
     expect(badScope.stderr).toMatch(/unknown scope rooms:everything/);
-    expect(run('create').stderr).toMatch(/create needs --name/);
-    const noStack = spawnSync(process.execPath, ['--import', 'tsx', 'bin/clients.ts', 'list'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOCAL_STATE_FILE: '/nonexistent/state.json', CLIENTS_TABLE: '' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    expect((await run('create')).stderr).toMatch(/create needs --name/);
+    const noStack = await runWith('/nonexistent/state.json', 'list');
     expect(noStack.status).toBe(1);
     expect(noStack.stderr).toMatch(/no local stack is running/);
   });

@@ -1,6 +1,11 @@
-/** API Gateway's idle and maximum connection times (shortened), and the SFU reconnect grace. */
+/**
+ * API Gateway's idle and maximum connection times (shortened), the SFU reconnect grace, and rooms
+ * whose server goes away: a task that stops, an SFU that closes as going away.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStack, type TestStack } from '../helpers/localStack.ts';
+import { SFU_GOING_AWAY_CLOSE_CODE } from '../../protocol/index.ts';
+import { call, startStack, type TestStack } from '../helpers/localStack.ts';
 import { join, openRoom } from '../helpers/signalingRoom.ts';
 
 let stack: TestStack;
@@ -46,10 +51,58 @@ it('a room whose SFU dropped and did not come back within the grace is closed, a
   try {
     room.sfu.socket.terminate(); // the SFU vanishes without a close frame
     const closed = await alice.ws.nextEvent('RoomClosedEvent', 15_000);
-    expect(closed.event).toMatchObject({ roomId: room.roomId, reason: 'the SFU did not reconnect' });
+    expect(closed.event).toMatchObject({ roomId: room.roomId, reason: 'the SFU did not reconnect', cause: 'server-gone' });
     expect((await stack.deps().roomRepository.getRoom(room.roomId))?.status).toBe('CLOSED');
   } finally {
     clearInterval(keeper);
   }
 });
 
+
+/** The pid of the task process the ECS stand-in runs for a room (the idle fixture task here). */
+function taskPid(roomId: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`ROOM_ID=${roomId}`)) return Number(entry);
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return undefined;
+}
+
+it('a room whose task dies is closed at once (the task-stopped event), its clients told the server is gone', async () => {
+  const room = await openRoom(stack, 'dead-task-room');
+  const alice = await join(stack, 'dead-task-room');
+  const pid = taskPid(room.roomId);
+  expect(pid).toBeGreaterThan(0);
+  process.kill(pid!, 'SIGKILL'); // the task process dies; its (test) SFU connection is still up
+  const closed = await alice.ws.nextEvent('RoomClosedEvent', 15_000);
+  expect(closed.event).toMatchObject({ roomId: room.roomId, cause: 'server-gone' });
+  expect((closed.event as { reason: string }).reason).toMatch(/^its server stopped/);
+  const after = await stack.deps().roomRepository.getRoom(room.roomId);
+  expect(after?.status).toBe('CLOSED');
+  // the path is free: the URL gets a new room
+  expect((await call(stack.url, 'GET', '/getRoomId?urlPath=dead-task-room')).status).toBe(404);
+  // a second state change of the same task (a retried event) changes nothing
+  expect(await stack.deps().signaling.closeRoomOfStoppedTask(after!.taskArn!, `room-${room.roomId}`, 'again')).toBe(false);
+  // nor does an event for a task that is not the room's
+  const other = await openRoom(stack, 'other-task-room');
+  expect(await stack.deps().signaling.closeRoomOfStoppedTask('arn:aws:ecs:us-east-1:000000000000:task/x/y', `room-${other.roomId}`, 'x')).toBe(false);
+  expect((await stack.deps().roomRepository.getRoom(other.roomId))?.status).toBe('CLAIMED');
+  await Promise.all([alice.ws.close(), room.sfu.close(), other.sfu.close()]);
+});
+
+it('an SFU that closes as going away closes its room with cause server-gone; one that closes with 1000, with cause ended', async () => {
+  for (const [code, cause] of [
+    [SFU_GOING_AWAY_CLOSE_CODE, 'server-gone'],
+    [1000, 'ended'],
+  ] as const) {
+    const room = await openRoom(stack, `sfu-close-${code}`);
+    const alice = await join(stack, `sfu-close-${code}`);
+    await room.sfu.close(code);
+    expect((await alice.ws.nextEvent('RoomClosedEvent', 15_000)).event).toMatchObject({ roomId: room.roomId, cause });
+    await alice.ws.close();
+  }
+});

@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SFU_GOING_AWAY_CLOSE_CODE } from '../../protocol/index.ts';
 import { WeriftParticipant } from '../helpers/weriftParticipant.ts';
 import { availableEngines } from './availableEngines.ts';
 import { MiniSignaling } from './miniSignaling.ts';
@@ -100,7 +101,7 @@ describe('sfu-task process: signaling connection', () => {
     await c.waitFor(() => c.stream('alice', 'audio').packets > 20 && c.stream('bob', 'video').packets > 20, 45_000, 'carol receives');
   });
 
-  it.each(engines.filter((e) => e.name === 'mediasoup'))('$name: a worker that dies closes the room at once (a deliberate close), and the process exits 1', async ({ sfuEnv }) => {
+  it.each(engines.filter((e) => e.name === 'mediasoup'))('$name: a worker that dies closes the room at once (closed as going away), and the process exits 1', async ({ sfuEnv }) => {
     const url = await startWith({ ROOM_IDLE_SECONDS: '30', ...sfuEnv });
     await until(() => server!.currentSfu() !== undefined, 'SFU identify');
     const a = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'alice' });
@@ -112,9 +113,10 @@ describe('sfu-task process: signaling connection', () => {
     const connection = server!.currentSfu()!;
     process.kill(workers[0]!, 'SIGKILL');
     expect(await sfu!.exited).toBe(1);
-    // closed with 1000, so the signaling plane closes the room now instead of waiting out the SFU's reconnect grace
+    // closed on purpose as "going away", so the signaling plane closes the room now (cause server-gone)
+    // instead of waiting out the SFU's reconnect grace
     expect(connection.closed).toBe(true);
-    expect(connection.closeCode).toBe(1000);
+    expect(connection.closeCode).toBe(SFU_GOING_AWAY_CLOSE_CODE);
     expect(sfu!.output()).toMatch(/media engine failed/);
   });
 
@@ -127,20 +129,26 @@ describe('sfu-task process: signaling connection', () => {
     expect(first!.closed).toBe(true);
   });
 
-  it('exits 0 after ROOM_IDLE_SECONDS without clients once a client has been seen', async () => {
+  it('exits 0 after ROOM_IDLE_SECONDS without clients once a client has been seen (closing with 1000: the room is done)', async () => {
     const url = await startWith({ ROOM_IDLE_SECONDS: '1' });
     await until(() => server!.currentSfu() !== undefined, 'SFU identify');
     const a = await WeriftParticipant.join({ url, roomId: ROOM, peerId: 'alice' });
     await until(() => server!.currentSfu()!.frames.some((f) => f.action === 'handshake'), 'SFU answers');
     await a.close(); // disconnect: the server tells the SFU `leave`
+    const connection = server!.currentSfu()!;
     expect(await sfu!.exited).toBe(0);
     expect(sfu!.output()).toMatch(/no clients for 1 s/);
+    await until(() => connection.closed, 'the close');
+    expect(connection.closeCode).toBe(1000);
   });
 
-  it('exits 0 on SIGTERM', async () => {
+  it('exits 0 on SIGTERM, closing its connection as going away (its clients are to rejoin)', async () => {
     await startWith();
     await until(() => server!.currentSfu() !== undefined, 'SFU identify');
+    const connection = server!.currentSfu()!;
     expect(await sfu!.stop('SIGTERM')).toBe(0);
+    await until(() => connection.closed, 'the close');
+    expect(connection.closeCode).toBe(SFU_GOING_AWAY_CLOSE_CODE);
   });
 
   it('stops with one clear line and exit 1 on a bad configuration', async () => {

@@ -176,17 +176,18 @@ export class RoomService {
   }
 
   /**
-   * Any live state -> CLOSED: frees the path and the room's place under the cap, and stops its task.
-   * `whileStopping` runs while the task stops (telling the room's clients need not wait for ECS).
+   * Any live state -> CLOSED: frees the path and the room's place under the cap, and stops its task
+   * (unless `taskStopped`: it has already). `whileStopping` runs while the task stops (telling the
+   * room's clients need not wait for ECS).
    */
-  async closeRoom(roomId: string, reason: string, whileStopping?: (closed: Room) => Promise<unknown>): Promise<Room | undefined> {
+  async closeRoom(roomId: string, reason: string, whileStopping?: (closed: Room) => Promise<unknown>, taskStopped = false): Promise<Room | undefined> {
     const room = await this.repo.getRoom(roomId);
     if (!room || room.status === 'CLOSED') return undefined;
     const nowMs = this.clock.nowMs();
     const closed = await this.repo.close(room, isoAt(nowMs), epochSeconds(nowMs) + this.settings.closedRetentionSeconds);
     if (!closed) return undefined;
     this.logger.info('room closed', { roomId, reason, urlPath: room.urlPath });
-    const stopping = room.taskArn
+    const stopping = room.taskArn && !taskStopped
       ? this.launcher.stop(room.taskArn, reason).catch((error: unknown) => {
           this.logger.warn('stopping the task failed', { roomId, taskArn: room.taskArn, error: error as Error });
         })

@@ -8,17 +8,20 @@ import type {
   HandshakeData,
   IdentifyData,
   ParticipantInfo,
+  RoomCloseCause,
   RoomEvent,
   RoomMessageData,
   RoomStateResponse,
   ServerFrame,
 } from '../../../protocol/index.ts';
+import { SFU_GOING_AWAY_CLOSE_CODE } from '../../../protocol/index.ts';
 import { type Clock, epochSeconds, isoAt } from '../clock.ts';
 import { BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError, TicketRequiredError, UnauthorizedError } from '../errors.ts';
 import { hasScope, type Principal } from '../auth/principal.ts';
 import type { Room } from '../rooms/room.ts';
 import { LIVE_CONNECTIONS_COUNTER, type RoomRepository, type SfuBindingRepository } from '../rooms/roomRepository.ts';
 import type { RoomService } from '../rooms/roomService.ts';
+import { TASK_STARTED_BY_PREFIX } from '../taskLauncher.ts';
 import { InvalidTokenError, type TokenVerifier } from '../tokens/tokenVerifier.ts';
 import type { ConnectionNotifier } from './connectionNotifier.ts';
 import type { ConnectionRepository } from './connectionRepository.ts';
@@ -265,7 +268,9 @@ export class SignalingService {
     const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId, closeCode };
     const intentional = closeCode === 1000 || closeCode === 1005;
     if (conn.type === 'sfu') {
-      if (intentional) {
+      if (closeCode === SFU_GOING_AWAY_CLOSE_CODE) {
+        await this.closeRoom(conn.roomId, 'the room server went away', 'server-gone');
+      } else if (intentional) {
         await this.closeRoom(conn.roomId, 'the SFU closed its connection');
       } else if (await this.d.sfuBindings.unbind(conn.roomId, connectionId, epochSeconds(this.d.clock.nowMs()))) {
         this.d.logger.warn('sfu connection lost; waiting for it to reconnect', log);
@@ -319,13 +324,34 @@ export class SignalingService {
     if (current?.sfuConnectionId && current.status === 'CLAIMED') await this.send(current.sfuConnectionId, frame(current));
   }
 
-  /** Closes a room (SFU gone, or an administrator's call) and tells its clients; false if it was not live. */
-  async closeRoom(roomId: string, reason: string): Promise<boolean> {
+  /**
+   * Closes a room (SFU gone, or an administrator's call) and tells its clients; false if it was not
+   * live. `taskStopped`: its task is known to have stopped already (nothing to stop).
+   */
+  async closeRoom(roomId: string, reason: string, cause: RoomCloseCause = 'ended', taskStopped = false): Promise<boolean> {
     // the clients hear of it while the task stops
-    const closed = await this.d.rooms.closeRoom(roomId, reason, (room) =>
-      this.publish(roomId, { type: 'RoomClosedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: room.version, reason }),
+    const closed = await this.d.rooms.closeRoom(
+      roomId,
+      reason,
+      (room) => this.publish(roomId, { type: 'RoomClosedEvent', timestamp: isoAt(this.d.clock.nowMs()), roomId, version: room.version, reason, cause }),
+      taskStopped,
     );
     return closed !== undefined;
+  }
+
+  /**
+   * An SFU task stopped (ECS Task State Change, STOPPED): its room, if still live, closes at once
+   * with cause `server-gone`, so that its clients need not wait out the SFU reconnect grace. The
+   * room is the one RunTask started it for (`startedBy: room-<roomId>`), and only if it still runs
+   * on that task. False when there was nothing to close.
+   */
+  async closeRoomOfStoppedTask(taskArn: string, startedBy: string | undefined, stoppedReason: string | undefined): Promise<boolean> {
+    const roomId = startedBy?.startsWith(TASK_STARTED_BY_PREFIX) ? startedBy.slice(TASK_STARTED_BY_PREFIX.length) : undefined;
+    if (!roomId) return false;
+    const room = await this.d.roomRepository.getRoom(roomId);
+    if (!room || room.status === 'CLOSED' || room.taskArn !== taskArn) return false;
+    this.d.logger.warn('room task stopped; closing its room', { roomId, taskArn, stoppedReason });
+    return this.closeRoom(roomId, `its server stopped${stoppedReason ? ` (${stoppedReason})` : ''}`, 'server-gone', true);
   }
 
   /**
@@ -338,7 +364,7 @@ export class SignalingService {
     for (const status of ['AVAILABLE', 'CLAIMED'] as const) {
       for (const room of await this.d.roomRepository.listByStatus(status, maxRooms)) {
         if (room.sfuLostAt !== undefined && now - room.sfuLostAt >= graceSeconds) {
-          await this.closeRoom(room.roomId, 'the SFU did not reconnect');
+          await this.closeRoom(room.roomId, 'the SFU did not reconnect', 'server-gone');
           closed++;
         }
       }

@@ -97,11 +97,12 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
   }
 
   /**
-   * Closes with 1000 (a deliberate close: the signaling plane closes the room at once). Resolves once
-   * the sockets are closed, or after `flushMs`, so that a process exiting next does not cut the
+   * Closes on purpose: 1000 (the room is done), or SFU_GOING_AWAY_CLOSE_CODE (this server is going
+   * away: its clients should rejoin); either way the signaling plane closes the room at once. Resolves
+   * once the sockets are closed, or after `flushMs`, so that a process exiting next does not cut the
    * close frame off (and leave its room to the reconnect grace).
    */
-  close(flushMs = 1000): Promise<void> {
+  close(code = 1000, flushMs = 1000): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     for (const timer of [this.reconnectTimer, this.rotateTimer, this.offlineTimer]) clearTimeout(timer);
@@ -119,7 +120,7 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
               clearTimeout(timer);
               resolve();
             });
-            this.dispose(link, 1000, 'sfu closing');
+            this.dispose(link, code, 'sfu closing');
           }),
       ),
     ).then(() => undefined);
