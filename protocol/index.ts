@@ -437,6 +437,8 @@ export const handshakeDataSchema = z
     receiver: peerId('receiver').optional(),
     description: sessionDescriptionSchema.optional(),
     candidate: iceCandidateSchema.nullable().optional(),
+    /** consumer, from a client: its receiving connection lost its path; the SFU offers again with new ICE credentials. */
+    iceRestart: z.boolean({ error: 'iceRestart must be a boolean' }).optional(),
     roomId: roomIdField,
   })
   .loose();

@@ -172,13 +172,16 @@ interface Consumer {
 
 type CandidateJson = NonNullable<HandshakeFrameData['candidate']>;
 
-/** Holds local candidates until the description they belong to has been sent. */
+/** Holds local candidates until the description they belong to has been sent (again for each later description: an ICE restart gathers anew). */
 class Gate {
   private held: CandidateJson[] | undefined = [];
   constructor(private readonly send: (candidate: CandidateJson) => void) {}
   push(candidate: CandidateJson): void {
     if (this.held) this.held.push(candidate);
     else this.send(candidate);
+  }
+  hold(): void {
+    this.held ??= [];
   }
   open(): void {
     const held = this.held ?? [];
@@ -202,6 +205,9 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   readonly consumerHistory: string[] = [];
   /** Offers the SFU made on the consumer connection. */
   consumerOffers = 0;
+  /** The SFU's ICE username fragment in each consumer offer, and in each producer answer. */
+  readonly consumerUfrags: string[] = [];
+  readonly producerUfrags: string[] = [];
   private consumer: Consumer | undefined;
   private readonly received = new Map<string, ReceivedStream>();
   private send: (data: HandshakeFrameData) => void;
@@ -322,6 +328,11 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     this.startMedia(audio, video);
   }
 
+  /** Asks the SFU to restart ICE on the consumer connection (it offers again with new credentials). */
+  restartConsumerIce(): void {
+    this.send({ type: 'consumer', sender: this.peerId, roomId: this.roomId, iceRestart: true });
+  }
+
   /** Received-RTP record of one remote peer's `kind` stream. */
   stream(remotePeerId: string, kind: Kind): ReceivedStream {
     const key = `${remotePeerId}/${kind}`;
@@ -409,6 +420,7 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     if (!pc) return;
     if (data.description?.type === 'answer') {
       await pc.setRemoteDescription({ type: 'answer', sdp: data.description.sdp ?? '' });
+      this.producerUfrags.push(iceUfrag(data.description.sdp ?? ''));
       this.producerAnswered = true;
       for (const c of this.producerQueue.splice(0)) if (c) await pc.addIceCandidate(toCandidate(c));
     }
@@ -427,10 +439,12 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
       const sdp = data.description.sdp ?? '';
       await pc.setRemoteDescription({ type: 'offer', sdp });
       consumer.peers = livePeers(sdp);
+      this.consumerUfrags.push(iceUfrag(sdp));
       // werift 0.24's answerer takes a negotiated-inactive transceiver (of any kind) for the next new
       // remote section and overwrites its mid, then fails every later offer that still has that
       // section ("Transceiver with mid=0 not found"): keep every transceiver out of its reuse pool
       for (const transceiver of pc.getTransceivers()) (transceiver as { usedForSender: boolean }).usedForSender = true;
+      consumer.gate.hold();
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
       this.send({ type: 'consumer', sender: this.peerId, roomId: this.roomId, description: { type: 'answer', sdp: pc.localDescription!.sdp } });
@@ -541,6 +555,10 @@ function livePeers(offer: string): Set<string> {
     if (port !== '0' && /\r?\na=sendonly/.test(section) && owner) peers.add(owner.peerId);
   }
   return peers;
+}
+
+function iceUfrag(sdp: string): string {
+  return /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? '';
 }
 
 function toCandidate(c: NonNullable<HandshakeFrameData['candidate']>) {

@@ -76,6 +76,10 @@ export class FakeConsumer extends EventEmitter<ConsumerConnectionEvents> impleme
     this.answers.push(answer.sdp);
   }
   async addRemoteCandidate(): Promise<void> {}
+  iceRestarts = 0;
+  async restartIce(): Promise<void> {
+    this.iceRestarts++;
+  }
   /** Simulates the transport coming up. */
   connect(): void {
     this.state = 'connected';

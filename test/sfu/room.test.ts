@@ -178,6 +178,31 @@ describe('Room', () => {
     expect(room.consumersOf('nora')).toEqual(['mallory']);
   });
 
+  it('a client asking for an ICE restart gets a new offer (the same tracks), after any pending answer', async () => {
+    await room.handleHandshake(producerOffer('alice'));
+    await room.handleHandshake(producerOffer('bob'));
+    await answerAll();
+    const bobs = engine.consumer('bob')!;
+    expect(bobs.offers).toHaveLength(1);
+    await room.handleHandshake({ type: 'consumer', sender: 'bob', roomId: ROOM, iceRestart: true });
+    await flush();
+    expect(bobs.iceRestarts).toBe(1);
+    expect(bobs.offers).toEqual([
+      ['alice:0', 'alice:1'],
+      ['alice:0', 'alice:1'],
+    ]);
+    // asked again while that offer waits for its answer: it comes once the answer is in
+    await room.handleHandshake({ type: 'consumer', sender: 'bob', roomId: ROOM, iceRestart: true });
+    await flush();
+    expect(bobs.offers).toHaveLength(2);
+    await room.handleHandshake(consumerAnswer('bob'));
+    await flush();
+    expect(bobs.offers).toHaveLength(3);
+    // a consumer handshake with nothing in it is still bad input
+    await room.handleHandshake({ type: 'consumer', sender: 'bob', roomId: ROOM });
+    expect(lastError('bob')).toEqual({ status: 400, message: 'consumer handshake without description, candidate or iceRestart' });
+  });
+
   it('a producer candidate that overtakes the offer is kept for it', async () => {
     await room.handleHandshake({ type: 'producer', sender: 'alice', roomId: ROOM, candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
     expect(to('alice')).toEqual([]);

@@ -77,7 +77,7 @@ interface Connection<Events extends ConnectionEvents & Record<keyof Events, unkn
 export interface ProducerConnection extends Connection<ConnectionEvents> {
   /** Tracks published on this connection so far (grows with each accepted offer). */
   readonly tracks: readonly PublishedTrack[];
-  /** Applies the client's (re)offer and returns the answer. */
+  /** Applies the client's (re)offer and returns the answer; an offer with new ICE credentials restarts ICE. */
   handleOffer(offer: SessionDescription): Promise<SessionDescription>;
   /** Asks the client's encoder for a keyframe of a video track (PLI). No-op for audio. */
   requestKeyframe(track: PublishedTrack): void;
@@ -90,6 +90,8 @@ export interface ConsumerConnection extends Connection<ConsumerConnectionEvents>
    */
   createOffer(tracks: readonly PublishedTrack[]): Promise<SessionDescription>;
   handleAnswer(answer: SessionDescription): Promise<void>;
+  /** New local ICE credentials (an ICE restart) in the next offer; the DTLS session stays. */
+  restartIce(): Promise<void>;
 }
 
 export interface MediaEngine {

@@ -23,6 +23,8 @@ export class ConsumerLink {
   /** Tracks of the last answered offer. */
   private answered: readonly PublishedTrack[] = [];
   private wanted: readonly PublishedTrack[] = [];
+  /** An offer is due even if the tracks are the same (an ICE restart). */
+  private offerDue = false;
   private closed = false;
   private readonly sendOffer: (description: SessionDescription) => void;
 
@@ -58,6 +60,15 @@ export class ConsumerLink {
     });
   }
 
+  /** The client lost its path to the SFU: the next offer (now, or after the pending answer) restarts ICE. */
+  restartIce(): Promise<void> {
+    return this.queue.run(async () => {
+      await this.connection.restartIce();
+      this.offerDue = true;
+      await this.offerIfNeeded();
+    });
+  }
+
   addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
     return this.connection.addRemoteCandidate(candidate);
   }
@@ -84,9 +95,17 @@ export class ConsumerLink {
   private async offerIfNeeded(): Promise<void> {
     if (this.closed || this.pending) return;
     const tracks = this.wanted;
-    if (sameTracks(tracks, this.answered)) return;
-    const offer = await this.connection.createOffer(tracks);
+    if (!this.offerDue && sameTracks(tracks, this.answered)) return;
+    const undo = this.gate.hold();
+    let offer: SessionDescription;
+    try {
+      offer = await this.connection.createOffer(tracks);
+    } catch (error) {
+      undo();
+      throw error;
+    }
     if (this.closed) return;
+    this.offerDue = false;
     this.pending = tracks;
     this.sendOffer(offer);
     this.gate.open();

@@ -45,7 +45,14 @@ export class ProducerLink {
   /** Applies the offer, sends the answer, then the held candidates. Resolves to the tracks now published. */
   handleOffer(offer: SessionDescription): Promise<readonly PublishedTrack[]> {
     return this.queue.run(async () => {
-      const answer = await this.connection.handleOffer(offer);
+      const undo = this.gate.hold();
+      let answer: SessionDescription;
+      try {
+        answer = await this.connection.handleOffer(offer);
+      } catch (error) {
+        undo();
+        throw error;
+      }
       this.negotiated = true;
       this.sendAnswer(answer);
       this.gate.open();

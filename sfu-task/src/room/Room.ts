@@ -189,7 +189,13 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!link) throw new ClientInputError('no consumer connection: the SFU has offered none to this client yet', 404);
     if (data.description) await link.handleAnswer(asDescription(data.description));
     if (data.candidate !== undefined) await link.addRemoteCandidate(data.candidate);
-    if (!data.description && data.candidate === undefined) throw new ClientInputError('consumer handshake without description or candidate');
+    if (data.iceRestart === true) {
+      this.logger.info('consumer ICE restart', { peerId: participant.id });
+      await link.restartIce();
+    }
+    if (!data.description && data.candidate === undefined && data.iceRestart !== true) {
+      throw new ClientInputError('consumer handshake without description, candidate or iceRestart');
+    }
   }
 
   private createProducer(participant: Participant): ProducerLink {

@@ -89,6 +89,12 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     if (this.transport.dtlsState === 'connected') this.resumeAll();
   }
 
+  async restartIce(): Promise<void> {
+    if (this.closed) throw new ClientInputError('consumer connection is closed', 409);
+    // no transport yet: its first offer has fresh credentials anyway
+    if (this.transport) await this.transport.restartIce();
+  }
+
   protected override onConnected(): void {
     if (!this.pendingMids) this.resumeAll();
   }

@@ -17,6 +17,8 @@ import type { WorkerSlot } from './WorkerSlot.ts';
 export class MediasoupProducerConnection extends MediasoupConnection<ConnectionEvents> implements ProducerConnection {
   private readonly published = new Map<string, MediasoupPublishedTrack>();
   private negotiating = false;
+  /** The client's ICE username fragment of the last offer: a new one is an ICE restart. */
+  private remoteUfrag: string | undefined;
   /** The client's receive capabilities in the router's terms (from its latest offer). */
   rtpCapabilities: types.RtpCapabilities | undefined;
 
@@ -36,8 +38,13 @@ export class MediasoupProducerConnection extends MediasoupConnection<ConnectionE
     try {
       const routerCaps = this.slot.router.rtpCapabilities;
       const parsed = readPublishOffer(offer.sdp, routerCaps);
+      const restarting = this.transport !== undefined;
       const transport = await this.ensureTransport();
       await this.connect(transport, parsed.dtlsParameters);
+      const ufrag = iceUfragOf(parsed.session);
+      // the client restarted ICE (its path broke): new credentials on our side too, DTLS stays
+      if (restarting && ufrag !== undefined && this.remoteUfrag !== undefined && ufrag !== this.remoteUfrag) await transport.restartIce();
+      this.remoteUfrag = ufrag;
       for (const section of parsed.sections) {
         if (section.action !== 'produce' || this.published.has(section.mid)) continue;
         let producer: types.Producer;
@@ -67,4 +74,9 @@ export class MediasoupProducerConnection extends MediasoupConnection<ConnectionE
   protected onClose(): void {
     for (const track of this.published.values()) track.close();
   }
+}
+
+/** The offer's ICE username fragment (session level, or its first section's). */
+function iceUfragOf(session: ReturnType<typeof readPublishOffer>['session']): string | undefined {
+  return session.iceUfrag ?? session.media.find((m) => m.iceUfrag)?.iceUfrag;
 }

@@ -60,6 +60,11 @@ export class WeriftConsumerConnection extends WeriftConnection<ConsumerConnectio
     }
   }
 
+  async restartIce(): Promise<void> {
+    if (this.closed) throw new ClientInputError('consumer connection is closed', 409);
+    this.pc.restartIce();
+  }
+
   protected onClose(): void {
     for (const { unsubscribe } of this.forwardings.values()) unsubscribe();
     this.forwardings.clear();
