@@ -7,6 +7,9 @@ import { freePort } from './freePort.ts';
 
 const require = createRequire(import.meta.url);
 
+/** How long DynamoDB Local may take to answer its first request. */
+const START_TIMEOUT_MS = 90_000;
+
 export class JavaMissingError extends Error {
   constructor() {
     super(
@@ -44,7 +47,8 @@ export async function startDynamoLocal(port: number): Promise<DynamoLocal> {
   };
 
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
-  const deadline = Date.now() + 30_000;
+  // a JVM start on a busy 2-core machine can take well over 30 s
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited at start: ${stderr.trim()}`);
     try {
@@ -53,7 +57,7 @@ export async function startDynamoLocal(port: number): Promise<DynamoLocal> {
     } catch {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s: ${stderr.trim()}`);
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s: ${stderr.trim()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

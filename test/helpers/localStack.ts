@@ -63,7 +63,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local stack not ready in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`local stack not ready in 120 s:\n${output}`)), 120_000);
     const onData = () => {
       const match = /^ready (http:\/\/\S+)$/m.exec(output);
       if (match?.[1]) {

@@ -42,6 +42,29 @@ export class ConnectionRepository {
     }
   }
 
+  /**
+   * Marks the record as found gone by a send (before its $disconnect) and returns it; undefined when
+   * there is none or it was marked already (what follows runs once). The record stays for $disconnect.
+   */
+  async markGone(connectionId: string, nowMs: number): Promise<ConnectionRecord | undefined> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { connectionId },
+          UpdateExpression: 'SET goneAt = :now',
+          ConditionExpression: 'attribute_exists(connectionId) AND attribute_not_exists(goneAt)',
+          ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as ConnectionRecord | undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
   /** Deletes the record and returns what it was (undefined when already gone: cleanup runs once). */
   async delete(connectionId: string): Promise<ConnectionRecord | undefined> {
     const out = await this.db.send(

@@ -265,20 +265,46 @@ export class SignalingService {
       return;
     }
     if (!isIdentified(conn)) return;
-    const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId, closeCode };
     const intentional = closeCode === 1000 || closeCode === 1005;
     if (conn.type === 'sfu') {
       if (closeCode === SFU_GOING_AWAY_CLOSE_CODE) {
         await this.closeRoom(conn.roomId, 'the room server went away', 'server-gone');
       } else if (intentional) {
         await this.closeRoom(conn.roomId, 'the SFU closed its connection');
-      } else if (await this.d.sfuBindings.unbind(conn.roomId, connectionId, epochSeconds(this.d.clock.nowMs()))) {
-        this.d.logger.warn('sfu connection lost; waiting for it to reconnect', log);
+      } else {
+        await this.lost(conn, connectionId, closeCode);
       }
       return;
     }
     if (intentional) return this.leave(conn.roomId, conn.peerId, connectionId);
-    if (await this.d.membership.markLost(conn.roomId, conn.peerId, connectionId, epochSeconds(this.d.clock.nowMs()))) {
+    await this.lost(conn, connectionId, closeCode);
+  }
+
+  /**
+   * A send found a connection gone before its $disconnect came (the peer is closing, or its link
+   * dropped): it gets the reconnect grace now, as a dropped one does, but its record stays, so that
+   * the $disconnect that follows still knows it and acts on its close code (a deliberate close then
+   * closes the room, or leaves at once). Runs once per connection.
+   */
+  private async connectionGone(connectionId: string): Promise<void> {
+    this.cache.forgetConnection(connectionId);
+    const conn = await this.d.connections.markGone(connectionId, this.d.clock.nowMs());
+    if (conn?.endpointId !== undefined) {
+      await this.d.endpoints?.connectionClosed(conn.endpointId, connectionId);
+      return;
+    }
+    if (isIdentified(conn)) await this.lost(conn, connectionId, ABNORMAL_CLOSURE);
+  }
+
+  /** An SFU or client connection lost without a close on purpose: the reconnect grace starts. */
+  private async lost(conn: IdentifiedConnection, connectionId: string, closeCode: number | undefined): Promise<void> {
+    const log = { connectionId, roomId: conn.roomId, peerId: conn.peerId, closeCode };
+    const at = epochSeconds(this.d.clock.nowMs());
+    if (conn.type === 'sfu') {
+      if (await this.d.sfuBindings.unbind(conn.roomId, connectionId, at)) this.d.logger.warn('sfu connection lost; waiting for it to reconnect', log);
+      return;
+    }
+    if (await this.d.membership.markLost(conn.roomId, conn.peerId, connectionId, at)) {
       this.d.logger.info('client connection lost; waiting for it to reconnect', log);
     }
   }
@@ -476,9 +502,8 @@ export class SignalingService {
   private async send(connectionId: string, frame: ServerFrame): Promise<boolean> {
     const delivered = await this.d.notifier.send(connectionId, frame);
     if (!delivered) {
-      this.d.logger.info('connection gone; cleaning up', { connectionId });
-      // not a close on purpose: the peer may be reconnecting, so it gets the grace period
-      await this.disconnect(connectionId, ABNORMAL_CLOSURE).catch((error: unknown) =>
+      this.d.logger.info('connection gone; its peer gets the reconnect grace', { connectionId });
+      await this.connectionGone(connectionId).catch((error: unknown) =>
         this.d.logger.error('cleanup of a gone connection failed', { connectionId, error: error as Error }),
       );
     }
