@@ -171,6 +171,8 @@ export class EcsStandIn {
     task.child = child;
     task.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
+        // the essential container exited: as in ECS, the rest of the task (its process group) goes too
+        if (child.pid) signalGroup(child.pid, 'SIGKILL');
         task.lastStatus = 'STOPPED';
         task.desiredStatus = 'STOPPED';
         task.stoppedAt = Date.now() / 1000;

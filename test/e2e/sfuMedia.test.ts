@@ -60,6 +60,8 @@ describe.each(engines)('media through the local stack ($name)', ({ name, stackEn
     stack = await startStack({
       ...stackEnv,
       MAX_ROOMS: '10',
+      // a ready room, as a deployment keeps: where people go when their room's server dies
+      WARM_ROOMS: '1',
       ROOM_IDLE_SECONDS: '5',
       SFU_RECONNECT_GRACE_SECONDS: '2',
       RECONCILE_INTERVAL_SECONDS: '1',
@@ -155,6 +157,25 @@ describe.each(engines)('media through the local stack ($name)', ({ name, stackEn
       await Promise.all([a.close(), b.close()]);
     });
   }
+
+  it('the room\'s SFU task killed: everyone is told at once, rejoins the same URL by itself, lands in one new room, and media flows again (times printed)', async () => {
+    const access = await startAndClaim(stack, 'phoenix-room');
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(() => joinWerift(stack, 'phoenix-room', { rejoin: true })));
+    await expectMediaBetween([a!, b!, c!]);
+    const pid = sfuPid(access.roomId)!;
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    await Promise.all([a, b, c].map((p) => p!.waitFor(() => p!.rejoins === 1, 60_000, 'a rejoin')));
+    const told = Math.max(...[a, b, c].map((p) => p!.serverGoneAt[0]! - killedAt));
+    // claims are atomic: the three of them are in one new room
+    expect(new Set([a, b, c].map((p) => p!.roomId)).size).toBe(1);
+    expect(a!.roomId).not.toBe(access.roomId);
+    await expectMediaBetween([a!, b!, c!], 10);
+    const flowing = Date.now() - killedAt;
+    console.warn(`sfuMedia (${name}): SFU task killed -> every participant told after ${told} ms, media flowing again in a new room after ${flowing} ms`);
+    expect((await stack.deps().roomRepository.getRoom(access.roomId))?.status).toBe('CLOSED');
+    await Promise.all([a, b, c].map((p) => p!.close()));
+  });
 
   it('bad input gets an error in a handshake frame to that peer only; the room keeps working', async () => {
     const access = await startAndClaim(stack, 'bad-input-room');

@@ -2,6 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { RoomAccessResponse } from '../../protocol/index.ts';
 import { call, type TestStack } from './localStack.ts';
+import { joinRoom } from '../../web/src/api/joinRoom.ts';
+import { RoomsApi } from '../../web/src/api/roomsApi.ts';
 import { WeriftParticipant } from './weriftParticipant.ts';
 
 /** createRoom, then claimRoom with backoff until the room's SFU is AVAILABLE and the claim binds it. */
@@ -17,12 +19,24 @@ export async function startAndClaim(stack: TestStack, urlPath: string, timeoutMs
   }
 }
 
-/** A werift participant joining `urlPath` with a token of its own (getRoomId). */
-export async function joinWerift(stack: TestStack, urlPath: string, options: { publish?: boolean } = {}): Promise<WeriftParticipant> {
+/**
+ * A werift participant joining `urlPath` with a token of its own (getRoomId). `rejoin`: it recovers
+ * by itself when its server goes away, joining the URL again through the web client's own join flow
+ * (web/src/api/joinRoom.ts: getRoomId, else claimRoom, else createRoom and claim until ready).
+ */
+export async function joinWerift(stack: TestStack, urlPath: string, options: { publish?: boolean; rejoin?: boolean } = {}): Promise<WeriftParticipant> {
   const res = await call(stack.url, 'GET', `/getRoomId?urlPath=${urlPath}`);
   if (res.status !== 200) throw new Error(`getRoomId ${res.status}`);
   const access = res.body as unknown as RoomAccessResponse;
-  return WeriftParticipant.join({ url: stack.wsUrl, token: access.token, roomId: access.roomId, peerId: access.peerId, ...options });
+  const { rejoin, ...rest } = options;
+  return WeriftParticipant.join({
+    url: stack.wsUrl,
+    token: access.token,
+    roomId: access.roomId,
+    peerId: access.peerId,
+    ...rest,
+    ...(rejoin && { rejoin: () => joinRoom(new RoomsApi(stack.url), urlPath, { timeoutMs: 60_000 }) }),
+  });
 }
 
 /** Pid of the SFU task process of a room (found by its ROOM_ID in /proc). */

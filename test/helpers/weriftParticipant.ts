@@ -4,6 +4,11 @@
  * receives per remote peer (whose a track is: its msid stream id, protocol/mediaStream.ts; the
  * payloads say who sent them too, and the two must agree).
  *
+ * With `rejoin` (join() only) it recovers by itself as the web client does: when its room closes
+ * because its server went away (RoomClosedEvent, cause `server-gone`) it joins the same URL again as
+ * a newcomer (new access: a new room, a new peer id) and publishes again; when its receiving
+ * connection fails while signaling is up it asks the SFU for an ICE restart.
+ *
  * Two ways to wire it:
  * - `WeriftParticipant.join({ url, token, roomId, peerId })`: over the real WebSocket protocol
  *   (identify as client, handshake frames relayed by the signaling plane);
@@ -89,6 +94,8 @@ export interface JoinOptions extends Omit<ParticipantOptions, 'send'> {
   /** Publish audio + video right after identifying (default true). */
   publish?: boolean;
   displayName?: string;
+  /** New access to the same URL (getRoomId, else claimRoom, else createRoom): set, the participant rejoins when its server goes away. */
+  rejoin?: () => Promise<{ token: string; roomId: string; peerId: string }>;
 }
 
 export const LOOPBACK_CONFIG: RTCPeerConnectionConfig = {
@@ -158,6 +165,8 @@ export function parseSyntheticPayload(payload: Buffer): { publisher: string; kin
 type ParticipantEvents = {
   sfuerror: [HandshakeFrameData];
   frame: [unknown];
+  /** It is in a new room after its server went away. */
+  rejoined: [];
 };
 
 interface Consumer {
@@ -191,8 +200,12 @@ class Gate {
 }
 
 export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
-  readonly peerId: string;
-  readonly roomId: string;
+  /** Its peer id and room (both change when it rejoins). */
+  peerId: string;
+  roomId: string;
+  /** Times it rejoined after its server went away, and when it was told (Date.now()). */
+  rejoins = 0;
+  readonly serverGoneAt: number[] = [];
   /** Error handshakes the SFU sent back. */
   readonly errors: HandshakeFrameData[] = [];
   /** Every server frame received over the WebSocket (join() only). */
@@ -235,43 +248,86 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   /** Connects to the signaling plane, identifies as a client and (by default) publishes. */
   static async join(options: JoinOptions): Promise<WeriftParticipant> {
     const participant = new WeriftParticipant(options);
-    const url = new URL(options.url);
-    if (options.token) url.searchParams.set('token', options.token);
+    participant.joinOptions = options;
+    try {
+      await participant.connect(options.url, options.token, options.peerId, options.roomId);
+    } catch (error) {
+      await participant.close();
+      throw error;
+    }
+    if (options.publish !== false) await participant.publish();
+    return participant;
+  }
+
+  private joinOptions: JoinOptions | undefined;
+
+  /** Opens the WebSocket and identifies (throws if identify is refused). */
+  private async connect(wsUrl: string, token: string | undefined, peerId: string, roomId: string): Promise<void> {
+    const url = new URL(wsUrl);
+    if (token) url.searchParams.set('token', token);
     const ws = new WebSocket(url);
-    participant.ws = ws;
+    this.ws = ws;
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`WebSocket upgrade answered ${res.statusCode}`)));
     });
     ws.on('message', (raw) => {
+      if (this.ws !== ws) return;
       let frame: unknown;
       try {
         frame = JSON.parse(raw.toString());
       } catch {
         return;
       }
-      participant.frames.push(frame);
-      participant.emit('frame', frame);
-      participant.handleFrame(frame);
+      this.frames.push(frame);
+      this.emit('frame', frame);
+      this.handleFrame(frame);
     });
-    participant.send = (data) => {
+    this.send = (data) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ action: 'handshake', data }));
     };
-    const identified = participant.waitForFrame((f) => f.type === 'identified' || f.type === 'error', 10_000).catch(() => undefined);
-    ws.send(
-      JSON.stringify({
-        action: 'identify',
-        data: { id: options.peerId, roomId: options.roomId, type: 'client', ...(options.displayName && { displayName: options.displayName }) },
-      }),
-    );
+    const identified = this.waitForFrame((f) => (f.type === 'identified' || f.type === 'error') && !this.seenIdentify.has(f), 10_000).catch(() => undefined);
+    const displayName = this.joinOptions?.displayName;
+    ws.send(JSON.stringify({ action: 'identify', data: { id: peerId, roomId, type: 'client', ...(displayName && { displayName }) } }));
     const answer = (await identified) as { type?: string; message?: string } | undefined;
-    if (answer?.type === 'error') {
-      await participant.close();
-      throw new Error(`identify failed: ${answer.message ?? 'error'}`);
+    if (answer) this.seenIdentify.add(answer);
+    if (answer?.type === 'error') throw new Error(`identify failed: ${answer.message ?? 'error'}`);
+  }
+
+  private readonly seenIdentify = new Set<unknown>();
+
+  /** Its server went away: leave everything, and join the same URL again as a newcomer would. */
+  private async rejoin(): Promise<void> {
+    const options = this.joinOptions;
+    if (!options?.rejoin || this.closed) return;
+    this.serverGoneAt.push(Date.now());
+    this.stopMedia();
+    await this.producer?.close().catch(() => undefined);
+    this.producer = undefined;
+    this.producerAnswered = false;
+    this.producerQueue = [];
+    if (this.consumer) {
+      this.consumer.closed = true;
+      await this.consumer.pc.close().catch(() => undefined);
+      this.consumer = undefined;
     }
-    if (options.publish !== false) await participant.publish();
-    return participant;
+    this.ws?.close();
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        const access = await options.rejoin();
+        this.peerId = access.peerId;
+        this.roomId = access.roomId;
+        await this.connect(options.url, access.token, access.peerId, access.roomId);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 2000)));
+      }
+    }
+    if (this.closed) return;
+    this.rejoins++;
+    if (options.publish !== false) await this.publish();
+    this.emit('rejoined');
   }
 
   /** Sends a raw frame over the WebSocket (join() only): for bad-input tests. */
@@ -286,8 +342,9 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
 
   /** Dispatches a server frame (`{type: "handshake", data}`, events, ...). */
   handleFrame(frame: unknown): void {
-    const f = frame as { type?: string; data?: HandshakeFrameData; event?: { type?: string; participantId?: string } };
+    const f = frame as { type?: string; data?: HandshakeFrameData; event?: { type?: string; cause?: string } };
     if (f.type === 'handshake' && f.data) void this.handleHandshake(f.data);
+    else if (f.type === 'event' && f.event?.type === 'RoomClosedEvent' && f.event.cause === 'server-gone') void this.rejoin();
   }
 
   /** Handles one handshake `data` from the SFU. */
@@ -478,7 +535,9 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     };
     pc.connectionStateChange.subscribe((state) => {
       this.consumerHistory.push(state);
-      if (state === 'closed' || state === 'failed') consumer.closed = true;
+      // the receiving connection lost its path while signaling is up: the SFU is asked for an ICE restart
+      if (state === 'failed' && this.joinOptions?.rejoin && !consumer.closed) this.restartConsumerIce();
+      else if (state === 'closed' || state === 'failed') consumer.closed = true;
     });
     return consumer;
   }

@@ -59,30 +59,35 @@ it('a room whose SFU dropped and did not come back within the grace is closed, a
 });
 
 
-/** The pid of the task process the ECS stand-in runs for a room (the idle fixture task here). */
-function taskPid(roomId: string): number | undefined {
+/** Pids of the processes of a room's task (the idle fixture task and its child here), oldest first. */
+function taskPids(roomId: string): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`ROOM_ID=${roomId}`)) return Number(entry);
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`ROOM_ID=${roomId}`)) pids.push(Number(entry));
     } catch {
       // gone, or not ours
     }
   }
-  return undefined;
+  return pids.sort((a, b) => a - b);
 }
 
 it('a room whose task dies is closed at once (the task-stopped event), its clients told the server is gone', async () => {
   const room = await openRoom(stack, 'dead-task-room');
   const alice = await join(stack, 'dead-task-room');
-  const pid = taskPid(room.roomId);
+  const [pid, ...rest] = taskPids(room.roomId);
   expect(pid).toBeGreaterThan(0);
+  expect(rest).toHaveLength(1); // the fixture task's own child
   process.kill(pid!, 'SIGKILL'); // the task process dies; its (test) SFU connection is still up
   const closed = await alice.ws.nextEvent('RoomClosedEvent', 15_000);
   expect(closed.event).toMatchObject({ roomId: room.roomId, cause: 'server-gone' });
   expect((closed.event as { reason: string }).reason).toMatch(/^its server stopped/);
   const after = await stack.deps().roomRepository.getRoom(room.roomId);
   expect(after?.status).toBe('CLOSED');
+  // as in ECS, the rest of the task went with its essential container
+  for (let i = 0; i < 100 && taskPids(room.roomId).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(taskPids(room.roomId)).toEqual([]);
   // the path is free: the URL gets a new room
   expect((await call(stack.url, 'GET', '/getRoomId?urlPath=dead-task-room')).status).toBe(404);
   // a second state change of the same task (a retried event) changes nothing
