@@ -58,7 +58,9 @@ export class FakeConsumer {
 
 export class FakeTransport extends EventEmitter {
   readonly observer = new EventEmitter();
-  readonly iceParameters = FAKE_TRANSPORT.iceParameters;
+  iceParameters: types.IceParameters = FAKE_TRANSPORT.iceParameters;
+  /** How many times restartIce was called (the client came with new ICE credentials). */
+  iceRestarts = 0;
   readonly iceCandidates = FAKE_TRANSPORT.iceCandidates;
   readonly dtlsParameters = FAKE_TRANSPORT.dtlsParameters;
   iceState: types.IceState = 'new';
@@ -74,6 +76,12 @@ export class FakeTransport extends EventEmitter {
 
   async connect({ dtlsParameters }: { dtlsParameters: types.DtlsParameters }): Promise<void> {
     this.connects.push(dtlsParameters);
+  }
+
+  async restartIce(): Promise<types.IceParameters> {
+    this.iceRestarts += 1;
+    this.iceParameters = { ...this.iceParameters, usernameFragment: `restarted${this.iceRestarts}`, password: `restarted-password-${this.iceRestarts}` };
+    return this.iceParameters;
   }
 
   async produce({ kind, rtpParameters }: { kind: types.MediaKind; rtpParameters: types.RtpParameters }): Promise<FakeProducer> {

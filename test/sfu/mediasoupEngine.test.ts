@@ -97,10 +97,24 @@ describe('mediasoup producer connection', () => {
     expect(router.transports).toHaveLength(1);
     expect(transportOf(router, 0).producers).toHaveLength(3);
     expect(transportOf(router, 0).connects).toHaveLength(1);
+    // the two fixtures come from two browser sessions: new ICE credentials, so ICE restarts and the answer says so
+    expect(transportOf(router, 0).iceRestarts).toBe(1);
+    expect(sdpTransform.parse(second.answer.sdp).media[0]!.iceUfrag).toBe(transportOf(router, 0).iceParameters.usernameFragment);
+    expect(sdpTransform.parse(second.answer.sdp).media[0]!.iceUfrag).not.toBe(sdpTransform.parse(first.answer.sdp).media[0]!.iceUfrag);
     expect(second.connection.tracks.map((t) => t.id)).toEqual(['alice:0', 'alice:1', 'alice:2']);
     const version = (sdp: string) => Number(sdpTransform.parse(sdp).origin!.sessionVersion);
     expect(version(second.answer.sdp)).toBe(version(first.answer.sdp) + 1);
     expect(sdpTransform.parse(second.answer.sdp).origin!.sessionId).toBe(sdpTransform.parse(first.answer.sdp).origin!.sessionId);
+  });
+
+  it('a re-offer with the same ICE credentials does not restart ICE', async () => {
+    const { router, publish } = room();
+    await publish('alice', fixture('publish-audio-video'));
+    const again = sdpTransform.parse(fixture('publish-audio-video'));
+    again.origin!.sessionVersion = Number(again.origin!.sessionVersion) + 1;
+    await publish('alice', sdpTransform.write(again));
+    expect(transportOf(router, 0).iceRestarts).toBe(0);
+    expect(transportOf(router, 0).connects).toHaveLength(1);
   });
 
   it('400 for garbage and for an answer, without creating a transport; 409 once closed', async () => {
