@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockUdpToSfu, expectPlaying, expectText, launchChromium, newContext, openRoomPage, selectedProtocols, selfId } from '../helpers/browser.ts';
 import { call, startStack, type TestStack } from '../helpers/localStack.ts';
+import { sfuPid } from '../helpers/roomOnStack.ts';
 import { bearer, type Idp, startIdp } from '../helpers/userEndpoints.ts';
 import { availableEngines } from '../sfu/availableEngines.ts';
 
@@ -141,6 +142,56 @@ describe.each(engines)('web client on $name', ({ name: engine, stackEnv }) => {
       await expectPlaying(bob, aliceId);
       // Bob never saw Alice leave
       expect(await bob.getByTestId(`tile-camera-${aliceId}`).isVisible()).toBe(true);
+      await Promise.all([alice.context().close(), bob.context().close()]);
+    });
+
+    it('the room\'s SFU task killed: both pages say Reconnecting…, rejoin the URL by themselves into one new room, keep chat and mute, and see each other again (times printed)', async () => {
+      const alice = await join('phoenix', 'Alice');
+      const bob = await join('phoenix', 'Bob');
+      const [aliceId, bobId] = await Promise.all([selfId(alice), selfId(bob)]);
+      await expectPlaying(alice, bobId);
+      await expectPlaying(bob, aliceId);
+      await bob.getByLabel('Chat message').fill('before the crash');
+      await bob.getByRole('button', { name: 'Send' }).click();
+      await expectText(alice.getByTestId('chat-lines'), 'before the crash');
+      await alice.keyboard.press('m');
+      await bob.getByTestId(`tile-camera-${aliceId}`).getByTestId('badge-muted').waitFor({ timeout: 10_000 });
+
+      const room = (await stack.deps().roomRepository.listByStatus('CLAIMED', 50)).find((r) => r.urlPath === 'phoenix')!;
+      const pid = sfuPid(room.roomId);
+      expect(pid).toBeGreaterThan(0);
+      const killedAt = Date.now();
+      process.kill(pid!, 'SIGKILL');
+      await Promise.all([alice, bob].map((page) => page.getByTestId('reconnecting').waitFor({ timeout: 10_000 })));
+      await shot(alice, 'server-gone-reconnecting');
+
+      // new peer ids in one new room, media both ways, nobody clicked anything
+      const newId = async (page: Page, old: string) => {
+        await page.waitForFunction((id) => document.querySelector('[data-testid="tile-camera-self"]')?.getAttribute('data-peer-id') !== id, old, { timeout: 60_000 });
+        return selfId(page);
+      };
+      const [alice2, bob2] = await Promise.all([newId(alice, aliceId), newId(bob, bobId)]);
+      await Promise.all([expectPlaying(alice, bob2), expectPlaying(bob, alice2)]);
+      // each page's first decoded frame of the other's new camera
+      const firstFrame = (page: Page, of: string) =>
+        page.evaluate((id) => performance.timeOrigin + performance.getEntriesByName(`frame:${id}`, 'mark')[0]!.startTime, of);
+      const flowing = Math.round(Math.max(await firstFrame(alice, bob2), await firstFrame(bob, alice2)) - killedAt);
+      const fresh = (await stack.deps().roomRepository.listByStatus('CLAIMED', 50)).find((r) => r.urlPath === 'phoenix')!;
+      expect(fresh.roomId).not.toBe(room.roomId);
+      expect((await stack.deps().roomRepository.getRoom(room.roomId))?.status).toBe('CLOSED');
+      await alice.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 10_000 });
+
+      // what each page logged: told (server-gone), back in a room (rejoined); kept: chat, mute
+      const log = (page: Page) =>
+        page.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name.startsWith('recovery:')).map((m) => ({ step: m.name.slice(9), at: performance.timeOrigin + m.startTime })));
+      const logs = await Promise.all([log(alice), log(bob)]);
+      const at = (step: string) => Math.max(...logs.map((l) => l.find((e) => e.step === step)!.at - killedAt));
+      expect(logs.every((l) => l.some((e) => e.step === 'server-gone') && l.some((e) => e.step === 'rejoined'))).toBe(true);
+      console.warn(`webClient (${engine}): SFU task killed -> both pages told after ${Math.round(at('server-gone'))} ms, in the new room after ${Math.round(at('rejoined'))} ms, each showing the other's video again after ${flowing} ms`);
+      await expectText(alice.getByTestId('chat-lines'), 'before the crash');
+      await bob.getByTestId(`tile-camera-${alice2}`).getByTestId('badge-muted').waitFor({ timeout: 10_000 });
+      expect(await alice.getByRole('button', { name: 'Unmute microphone (m)' }).isVisible()).toBe(true);
+      await shot(bob, 'server-gone-back');
       await Promise.all([alice.context().close(), bob.context().close()]);
     });
 

@@ -2,6 +2,11 @@
  * One person's call: the join flow, signaling, local media, the two media connections (the producer,
  * and one consumer connection carrying everyone else), and the state the UI renders (a store for
  * useSyncExternalStore). Each step of the join is marked on the join timeline (joinTimeline.ts).
+ *
+ * The call recovers by itself (recoveryLog.ts marks each step): a media connection that breaks while
+ * signaling is up restarts ICE (connectionWatch.ts); when that does not bring it back, or the room
+ * closes because its server went away, the call rejoins its URL as a newcomer would, in the phase
+ * 'reconnecting', keeping its local media, mute states, screen share, name and chat.
  */
 import type {
   EventFrame,
@@ -17,11 +22,13 @@ import { keptAccess, roomKey } from '../api/keptAccess.ts';
 import { ticketAccess } from '../api/ticketAccess.ts';
 import { ApiError, RoomsApi, UnreachableError } from '../api/roomsApi.ts';
 import type { ClientConfig } from '../config.ts';
+import { watchConnection } from '../media/connectionWatch.ts';
 import { ConsumerLink } from '../media/ConsumerLink.ts';
 import { ProducerLink } from '../media/ProducerLink.ts';
 import { SignalingClient } from '../signaling/SignalingClient.ts';
 import { markJoin } from './joinTimeline.ts';
 import { type LocalMedia, openLocalMedia } from './localMedia.ts';
+import { markRecovery } from './recoveryLog.ts';
 
 export type Phase = 'joining' | 'connecting' | 'in-call' | 'reconnecting' | 'closed' | 'left' | 'error';
 
@@ -101,6 +108,10 @@ export class CallSession {
   private roomId = '';
   private selfId = '';
   private disposed = false;
+  /** A rejoin in progress (a server gone and a failed connection may both ask for one). */
+  private rejoining: Promise<void> | undefined;
+  /** Stops watching the media connections. */
+  private readonly unwatch: (() => void)[] = [];
 
   private urlPath: string;
   private token = '';
@@ -155,10 +166,16 @@ export class CallSession {
     }
     markJoin('room-found');
     if (this.disposed) return;
+    this.connect(access);
+  }
+
+  /** Signaling to the room `access` is for; media starts once identified. */
+  private connect(access: RoomAccessResponse): void {
     this.roomId = access.roomId;
     this.selfId = access.peerId;
     this.token = access.token;
-    this.set({ phase: 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
+    // a rejoin stays 'reconnecting' (the call screen, with its banner) until identified
+    this.set({ phase: this.state.phase === 'reconnecting' ? 'reconnecting' : 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
 
     const signaling = new SignalingClient(this.config.webSocketUrl, access.token, {
       id: access.peerId,
@@ -167,12 +184,16 @@ export class CallSession {
       ...(this.displayName && { displayName: this.displayName }),
     });
     this.signaling = signaling;
+    const current = () => this.signaling === signaling;
     signaling.on('open', () => markJoin('socket-open'));
-    signaling.on('frame', (frame) => void this.onFrame(frame).catch((e: unknown) => console.warn('frame handling failed', e)));
+    signaling.on('frame', (frame) => {
+      if (current()) void this.onFrame(frame).catch((e: unknown) => console.warn('frame handling failed', e));
+    });
     signaling.on('state', (s) => {
-      if (s === 'reconnecting' && this.state.phase === 'in-call') this.set({ phase: 'reconnecting' });
+      if (current() && s === 'reconnecting' && this.state.phase === 'in-call') this.set({ phase: 'reconnecting' });
     });
     signaling.on('unauthorized', () => {
+      if (!current()) return;
       // the token expired: a fresh one for the same room (a new peer id: we rejoin as new)
       void this.api.getRoomId(this.urlPath).then((fresh) => {
         if (fresh.roomId !== this.roomId) return;
@@ -185,10 +206,62 @@ export class CallSession {
     addEventListener('pagehide', this.onPageHide);
   }
 
+  /**
+   * Joins the call's URL again as a newcomer (getRoomId, claimRoom, createRoom: claims are atomic, so
+   * everyone who does this lands in the same new room), keeping local media, mute states, the screen
+   * share, the name and the chat. Once at a time.
+   */
+  private rejoin(why: 'server-gone' | 'media-failed'): Promise<void> {
+    if (this.rejoining || this.disposed || this.state.phase === 'left') return this.rejoining ?? Promise.resolve();
+    markRecovery('rejoin-started', why);
+    this.rejoining = (async () => {
+      this.closeConnections();
+      this.version = 0;
+      this.departed.clear();
+      this.set({ phase: 'reconnecting', participants: [], progress: undefined });
+      let access: RoomAccessResponse;
+      try {
+        access = await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) });
+      } catch (error) {
+        if (!this.disposed) {
+          this.stopLocal();
+          this.fail(error);
+        }
+        return;
+      }
+      if (this.disposed) return;
+      this.connect(access);
+    })().finally(() => {
+      this.rejoining = undefined;
+    });
+    return this.rejoining;
+  }
+
+  /** Restarts ICE on a broken media connection, if signaling is up to carry the new credentials. */
+  private restartIce(kind: 'producer' | 'consumer'): void {
+    if (this.signaling?.current !== 'open') return;
+    markRecovery('ice-restart', kind);
+    if (kind === 'producer') void this.producer?.restartIce();
+    else this.sendHandshake({ type: 'consumer', iceRestart: true });
+  }
+
+  private watch(kind: 'producer' | 'consumer', pc: RTCPeerConnection): void {
+    this.unwatch.push(
+      watchConnection(pc, {
+        onRestart: () => this.restartIce(kind),
+        onGiveUp: () => {
+          markRecovery('media-failed', kind);
+          void this.rejoin('media-failed');
+        },
+      }),
+    );
+  }
+
   private readonly onPageHide = () => this.signaling?.close();
 
   private async onIdentified(frame: IdentifiedFrame): Promise<void> {
     markJoin('identified');
+    if (this.state.phase === 'reconnecting' && !this.producer) markRecovery('rejoined', this.roomId);
     if (this.producer && frame.resumed) {
       // a reconnect within the server's grace: media connections are intact
       this.set({ phase: 'in-call' });
@@ -212,6 +285,7 @@ export class CallSession {
     const media = await this.mediaReady!;
     if (this.disposed) return;
     this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data));
+    this.watch('producer', this.producer.pc);
     await this.producer.start(media.stream, media.audio, media.video);
     if (this.state.features.audioMuted || this.state.features.videoMuted || this.state.features.screenSharing) {
       // the others learn our state (a missing device, a mute from before a rejoin)
@@ -281,7 +355,11 @@ export class CallSession {
       return;
     }
     // the one consumer connection, made with the SFU's first offer
-    const link = (this.consumer ??= new ConsumerLink(this.config.iceServers, (d) => this.sendHandshake(d), (peerId) => this.refreshStreams(peerId)));
+    if (!this.consumer) {
+      this.consumer = new ConsumerLink(this.config.iceServers, (d) => this.sendHandshake(d), (peerId) => this.refreshStreams(peerId));
+      this.watch('consumer', this.consumer.pc);
+    }
+    const link = this.consumer;
     if (data.description?.type === 'offer') await link.handleOffer(data.description as RTCSessionDescriptionInit);
     else if (data.candidate) await link.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
   }
@@ -302,6 +380,12 @@ export class CallSession {
         this.set({ participants: this.state.participants.filter((p) => p.id !== event.participantId) });
         return;
       case 'RoomClosedEvent':
+        if (event.cause === 'server-gone') {
+          // the room's server crashed or was stopped: the call carries on in a new room at the same URL
+          markRecovery('server-gone', event.roomId);
+          void this.rejoin('server-gone');
+          return;
+        }
         this.teardown();
         this.set({ phase: 'closed', closedReason: event.reason });
         return;
@@ -434,14 +518,20 @@ export class CallSession {
   }
 
   private teardown(): void {
+    this.closeConnections();
+    this.stopLocal();
+  }
+
+  /** Signaling and both media connections go; local media stays. */
+  private closeConnections(): void {
     removeEventListener('pagehide', this.onPageHide);
+    for (const stop of this.unwatch.splice(0)) stop();
     this.signaling?.close();
     this.signaling = undefined;
     this.producer?.close();
     this.producer = undefined;
     this.consumer?.close();
     this.consumer = undefined;
-    this.stopLocal();
   }
 
   private stopLocal(): void {

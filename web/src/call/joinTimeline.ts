@@ -28,6 +28,16 @@ export function markJoin(step: JoinStep): void {
   performance.mark(PREFIX + step);
 }
 
+/**
+ * A remote camera's first decoded frame on screen: the join timeline's last step (the first one on
+ * the page), and `frame:<peerId>` for each participant (a rejoin's or a late joiner's first frame).
+ */
+export function markFirstFrame(peerId: string): void {
+  markJoin('first-remote-frame');
+  if (typeof performance === 'undefined' || performance.getEntriesByName(`frame:${peerId}`, 'mark').length > 0) return;
+  performance.mark(`frame:${peerId}`);
+}
+
 /** The steps marked so far: ms since navigation start. */
 export function joinTimeline(): Partial<Record<JoinStep, number>> {
   const out: Partial<Record<JoinStep, number>> = {};

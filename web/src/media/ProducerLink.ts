@@ -21,9 +21,6 @@ export class ProducerLink extends PeerLink {
 
   constructor(iceServers: RTCIceServer[], send: SendHandshake) {
     super(iceServers, send, {});
-    this.pc.onconnectionstatechange = () => {
-      if (this.pc.connectionState === 'failed') void this.restartIce();
-    };
   }
 
   /** Offers audio and video (a missing device still gets its m-line, so it can be added later). */
@@ -64,6 +61,7 @@ export class ProducerLink extends PeerLink {
     await this.screen?.replaceTrack(null);
   }
 
+  /** New ICE credentials on the next offer (the call's connection watch decides when). */
   async restartIce(): Promise<void> {
     this.pc.restartIce();
     await this.offer();

@@ -1,6 +1,6 @@
 /** One participant's (or screen's) video, with name and mute / camera-off badges. */
 import { useEffect, useRef } from 'react';
-import { markJoin } from '../call/joinTimeline.ts';
+import { markFirstFrame } from '../call/joinTimeline.ts';
 
 export interface TileProps {
   id: string;
@@ -22,10 +22,10 @@ export function VideoTile({ id, label, stream, self, kind, audioMuted, videoMute
   useEffect(() => {
     const video = ref.current;
     if (self || kind !== 'camera' || !video || !stream) return;
-    const onFrame = () => markJoin('first-remote-frame');
+    const onFrame = () => markFirstFrame(id);
     const handle = video.requestVideoFrameCallback(onFrame);
     return () => video.cancelVideoFrameCallback(handle);
-  }, [self, kind, stream]);
+  }, [self, kind, stream, id]);
   const showVideo = stream !== undefined && stream.getVideoTracks().length > 0 && !(kind === 'camera' && videoMuted);
   return (
     <figure className={`tile ${kind}`} data-testid={`tile-${kind}-${self ? 'self' : id}`} data-peer-id={id}>
