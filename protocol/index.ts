@@ -430,6 +430,40 @@ export const iceCandidateSchema = z.object({
  */
 export const HANDSHAKE_TYPES = ['producer', 'consumer'] as const;
 
+/**
+ * How a client shows one remote video (`consumer`, from a client): the size it is rendered at, in CSS
+ * pixels, and whether it is on screen. The SFU picks the simulcast layer from it, and pauses what
+ * nobody sees.
+ */
+export const videoViewSchema = z
+  .object({
+    peerId: peerId('videoViews[].peerId'),
+    source: z.enum(['camera', 'screen'], { error: 'videoViews[].source must be "camera" or "screen"' }),
+    width: z.number({ error: 'videoViews[].width must be a number' }).int().min(0).max(16_384),
+    height: z.number({ error: 'videoViews[].height must be a number' }).int().min(0).max(16_384),
+    visible: z.boolean({ error: 'videoViews[].visible must be a boolean' }),
+  })
+  .strict();
+export type VideoView = z.infer<typeof videoViewSchema>;
+export const MAX_VIDEO_VIEWS = 64;
+
+/** A client's connection quality as the SFU sees it (`consumer`, from the SFU, every few seconds). */
+export const connectionQualitySchema = z
+  .object({
+    /** Round-trip time between the SFU and the client. */
+    rttMs: z.number().min(0).optional(),
+    /** Bit rate the SFU sends the client (its downlink). */
+    sendKbps: z.number().min(0),
+    /** Bit rate the SFU receives from the client (its uplink). */
+    recvKbps: z.number().min(0),
+    /** Packets of the client's media lost on the way to the SFU, in percent. */
+    lossPercent: z.number().min(0).max(100).optional(),
+    /** The SFU's estimate of the client's downlink (transport-cc), where the engine has one. */
+    availableKbps: z.number().min(0).optional(),
+  })
+  .strict();
+export type ConnectionQuality = z.infer<typeof connectionQualitySchema>;
+
 export const handshakeDataSchema = z
   .object({
     type: z.enum(HANDSHAKE_TYPES, { error: 'handshake type must be "producer" or "consumer"' }),
@@ -439,6 +473,12 @@ export const handshakeDataSchema = z
     candidate: iceCandidateSchema.nullable().optional(),
     /** consumer, from a client: its receiving connection lost its path; the SFU offers again with new ICE credentials. */
     iceRestart: z.boolean({ error: 'iceRestart must be a boolean' }).optional(),
+    /** consumer, from a client: how it shows each remote video (every one it shows; the latest list wins). */
+    videoViews: z.array(videoViewSchema).max(MAX_VIDEO_VIEWS, { error: `at most ${MAX_VIDEO_VIEWS} videoViews` }).optional(),
+    /** consumer, from the SFU: the room's dominant speaker changed (null: nobody speaks). */
+    dominantSpeaker: peerId('dominantSpeaker').nullable().optional(),
+    /** consumer, from the SFU: this client's connection quality. */
+    quality: connectionQualitySchema.optional(),
     roomId: roomIdField,
   })
   .loose();

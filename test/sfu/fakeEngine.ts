@@ -15,7 +15,9 @@ import {
   type ProducerConnection,
   type PublishedTrack,
   type SessionDescription,
+  type TransportStats,
   trackSource,
+  type VideoView,
 } from '../../sfu-task/src/engines/MediaEngine.ts';
 import { ClientInputError } from '../../sfu-task/src/errors.ts';
 
@@ -55,6 +57,9 @@ export class FakeProducer extends EventEmitter<ConnectionEvents> implements Prod
     this.state = 'closed';
     this.emit('close');
   }
+  async stats(): Promise<TransportStats> {
+    return { sendKbps: 0, recvKbps: 800, lossPercent: 1.5 };
+  }
 }
 
 export class FakeConsumer extends EventEmitter<ConsumerConnectionEvents> implements ConsumerConnection {
@@ -76,6 +81,13 @@ export class FakeConsumer extends EventEmitter<ConsumerConnectionEvents> impleme
     this.answers.push(answer.sdp);
   }
   async addRemoteCandidate(): Promise<void> {}
+  readonly views: { track: string; view: VideoView }[] = [];
+  setVideoView(track: PublishedTrack, view: VideoView): void {
+    this.views.push({ track: track.id, view });
+  }
+  async stats(): Promise<TransportStats> {
+    return { sendKbps: 100, recvKbps: 50, rttMs: 12 };
+  }
   iceRestarts = 0;
   async restartIce(): Promise<void> {
     this.iceRestarts++;
@@ -94,6 +106,15 @@ export class FakeConsumer extends EventEmitter<ConsumerConnectionEvents> impleme
 
 export class FakeEngine implements MediaEngine {
   readonly name = 'fake';
+  readonly simulcast = false;
+  private readonly speakerListeners: ((peerId: string) => void)[] = [];
+  onDominantSpeaker(listener: (peerId: string) => void): void {
+    this.speakerListeners.push(listener);
+  }
+  /** What an engine's speaker observer does when someone starts to dominate. */
+  speak(peerId: string): void {
+    for (const listener of this.speakerListeners) listener(peerId);
+  }
   readonly producers: FakeProducer[] = [];
   readonly consumers: FakeConsumer[] = [];
   closed = false;

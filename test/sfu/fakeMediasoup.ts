@@ -21,7 +21,12 @@ export class FakeProducer {
     readonly kind: types.MediaKind,
     readonly rtpParameters: types.RtpParameters,
     readonly consumable: types.RtpParameters,
+    readonly appData: Record<string, unknown> = {},
   ) {}
+
+  get type(): 'simple' | 'simulcast' {
+    return (this.rtpParameters.encodings?.length ?? 1) > 1 ? 'simulcast' : 'simple';
+  }
 
   close(): void {
     if (this.closed) return;
@@ -34,15 +39,26 @@ export class FakeConsumer {
   readonly observer = new EventEmitter();
   closed = false;
   keyFrameRequests = 0;
+  /** Spatial layers asked for, in order (the first is the one given to consume()). */
+  readonly preferredLayers: number[] = [];
 
   constructor(
     readonly kind: types.MediaKind,
     readonly rtpParameters: types.RtpParameters,
     public paused: boolean,
+    readonly type: 'simple' | 'simulcast' = 'simple',
   ) {}
 
   async resume(): Promise<void> {
     this.paused = false;
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+  }
+
+  async setPreferredLayers({ spatialLayer }: { spatialLayer: number }): Promise<void> {
+    this.preferredLayers.push(spatialLayer);
   }
 
   async requestKeyFrame(): Promise<void> {
@@ -84,18 +100,18 @@ export class FakeTransport extends EventEmitter {
     return this.iceParameters;
   }
 
-  async produce({ kind, rtpParameters }: { kind: types.MediaKind; rtpParameters: types.RtpParameters }): Promise<FakeProducer> {
+  async produce({ kind, rtpParameters, appData }: { kind: types.MediaKind; rtpParameters: types.RtpParameters; appData?: Record<string, unknown> }): Promise<FakeProducer> {
     const params = structuredClone(rtpParameters);
     ortc.validateRtpParameters(params);
     const mapping = ortc.getProducerRtpParametersMapping(params, this.router.rtpCapabilities);
     const consumable = ortc.getConsumableRtpParameters(kind, params, this.router.rtpCapabilities, mapping);
-    const producer = new FakeProducer(kind, params, consumable);
+    const producer = new FakeProducer(kind, params, consumable, appData);
     this.router.producers.set(producer.id, producer);
     this.producers.push(producer);
     return producer;
   }
 
-  async consume(options: { producerId: string; rtpCapabilities: types.RtpCapabilities; paused?: boolean; mid?: string }): Promise<FakeConsumer> {
+  async consume(options: { producerId: string; rtpCapabilities: types.RtpCapabilities; paused?: boolean; mid?: string; preferredLayers?: { spatialLayer: number } }): Promise<FakeConsumer> {
     const producer = this.router.producers.get(options.producerId);
     if (!producer) throw new Error(`Producer with id "${options.producerId}" not found`);
     const rtpParameters = ortc.getConsumerRtpParameters({
@@ -105,7 +121,8 @@ export class FakeTransport extends EventEmitter {
       enableRtx: producer.kind === 'video',
     });
     rtpParameters.mid = options.mid ?? String(this.consumers.length);
-    const consumer = new FakeConsumer(producer.kind, rtpParameters, options.paused ?? false);
+    const consumer = new FakeConsumer(producer.kind, rtpParameters, options.paused ?? false, producer.type);
+    if (options.preferredLayers) consumer.preferredLayers.push(options.preferredLayers.spatialLayer);
     producer.observer.once('close', () => consumer.close());
     this.consumers.push(consumer);
     return consumer;
@@ -130,11 +147,33 @@ export class FakeTransport extends EventEmitter {
   }
 }
 
+/** Like an ActiveSpeakerObserver: the producers it watches, and `speak()` to name a dominant one. */
+export class FakeSpeakerObserver extends EventEmitter {
+  readonly producerIds: string[] = [];
+  constructor(private readonly router: FakeRouter) {
+    super();
+  }
+  async addProducer({ producerId }: { producerId: string }): Promise<void> {
+    if (!this.router.producers.has(producerId)) throw new Error(`Producer with id "${producerId}" not found`);
+    this.producerIds.push(producerId);
+  }
+  speak(producerId: string): void {
+    this.emit('dominantspeaker', { producer: this.router.producers.get(producerId) });
+  }
+}
+
 export class FakeRouter {
   readonly rtpCapabilities = routerCapabilities();
   readonly producers = new Map<string, FakeProducer>();
   readonly transports: FakeTransport[] = [];
   readonly pipes: { producerId: string; router: FakeRouter }[] = [];
+  readonly speakerObservers: FakeSpeakerObserver[] = [];
+
+  async createActiveSpeakerObserver(): Promise<FakeSpeakerObserver> {
+    const observer = new FakeSpeakerObserver(this);
+    this.speakerObservers.push(observer);
+    return observer;
+  }
 
   /** Like Router.pipeToRouter(): the producer shows up on the other router with the same id. */
   async pipeToRouter({ producerId, router }: { producerId: string; router: FakeRouter }): Promise<{ pipeProducer: FakeProducer }> {

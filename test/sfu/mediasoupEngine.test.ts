@@ -11,9 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chooseEngine } from '../../sfu-task/src/engines/engineChoice.ts';
 import { createEngine } from '../../sfu-task/src/engines/createEngine.ts';
 import type { ConnectionState } from '../../sfu-task/src/engines/MediaEngine.ts';
-import { MediasoupConsumerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupConsumerConnection.ts';
+import { layerFor, MediasoupConsumerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupConsumerConnection.ts';
 import { MediasoupEngine } from '../../sfu-task/src/engines/mediasoup/MediasoupEngine.ts';
 import { MediasoupProducerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupProducerConnection.ts';
+import type { MediasoupPublishedTrack } from '../../sfu-task/src/engines/mediasoup/MediasoupPublishedTrack.ts';
 import { connectionState } from '../../sfu-task/src/engines/mediasoup/transportState.ts';
 import { cachedWorkerBin, defaultWorkerBin, findWorkerBin, missingWorkerReason, requireWorkerBin } from '../../sfu-task/src/engines/mediasoup/workerBin.ts';
 import { type WorkerSlot, WorkerSlotError } from '../../sfu-task/src/engines/mediasoup/WorkerSlot.ts';
@@ -198,6 +199,48 @@ describe('mediasoup consumer connection', () => {
     expect(transportOf(router, 2).connects).toHaveLength(1);
   });
 
+  it('a simulcast camera starts on its lowest layer; the client\'s view picks the layer, a hidden view pauses it, shown again it resumes with a keyframe', async () => {
+    const { router, publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-simulcast'))).connection;
+    await publish('bob', fixture('publish-audio-video'));
+    const link = consumer('bob');
+    const offer = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    const [audio, video] = link.consumers as unknown as FakeConsumer[];
+    expect(video!.type).toBe('simulcast');
+    expect(video!.preferredLayers).toEqual([0]);
+    const camera = alice.tracks.find((t) => t.kind === 'video')!;
+    // a view that comes before the connection is up sets the layer; resuming waits for DTLS
+    link.setVideoView(camera, { visible: true, width: 1280, height: 720 });
+    expect(video!.preferredLayers).toEqual([0, 2]);
+    expect(video!.paused).toBe(true);
+    await link.handleAnswer({ type: 'answer', sdp: chromiumLikeAnswer(offer) });
+    transportOf(router, 2).connectDtls();
+    await new Promise((r) => setImmediate(r));
+    expect([audio!.paused, video!.paused]).toEqual([false, false]);
+    const keyframes = video!.keyFrameRequests;
+    expect(keyframes).toBeGreaterThan(0);
+
+    link.setVideoView(camera, { visible: false, width: 320, height: 180 });
+    await new Promise((r) => setImmediate(r));
+    expect(video!.paused).toBe(true);
+    expect(audio!.paused).toBe(false);
+    link.setVideoView(camera, { visible: true, width: 320, height: 180 });
+    await new Promise((r) => setImmediate(r));
+    expect(video!.paused).toBe(false);
+    expect(video!.preferredLayers.at(-1)).toBe(0);
+    expect(video!.keyFrameRequests).toBeGreaterThan(keyframes);
+    // a zero-sized view is not shown either
+    link.setVideoView(camera, { visible: true, width: 0, height: 0 });
+    await new Promise((r) => setImmediate(r));
+    expect(video!.paused).toBe(true);
+  });
+
+  it('layerFor: the smallest layer at least 80% of the view\'s height, else the top one', () => {
+    expect([90, 180, 200, 270, 360, 450, 720, 1080].map((h) => layerFor(h, 3))).toEqual([0, 0, 0, 1, 1, 1, 2, 2]);
+    expect([180, 360, 720].map((h) => layerFor(h, 2))).toEqual([0, 0, 1]);
+    expect(layerFor(720, 1)).toBe(0);
+  });
+
   it('409 for an answer with no offer pending, 400 for an offer or an answer that does not match', async () => {
     const { publish, consumer } = room();
     const alice = (await publish('alice', fixture('publish-audio-video'))).connection;
@@ -332,6 +375,26 @@ describe('mediasoup engine', () => {
     await engine.close();
     expect(engine.connectionCount).toBe(0);
     expect(slots.every((s) => (s.worker as FakeWorker).closed)).toBe(true);
+  });
+
+  it('every microphone joins one speaker observer on worker 0; its dominant speaker is named by peer', async () => {
+    const { engine, slots } = await startEngine(2);
+    const named: string[] = [];
+    engine.onDominantSpeaker((peerId) => named.push(peerId));
+    const alice = engine.createProducerConnection('alice');
+    await alice.handleOffer({ type: 'offer', sdp: fixture('publish-audio-video') });
+    const bob = engine.createProducerConnection('bob');
+    await bob.handleOffer({ type: 'offer', sdp: fixture('publish-werift') });
+    await new Promise((r) => setImmediate(r));
+    const [observer, ...more] = slots[0]!.router.speakerObservers;
+    expect(more).toEqual([]);
+    expect(slots[1]!.router.speakerObservers).toEqual([]);
+    const microphones = [alice, bob].map((c) => (c.tracks.find((t) => t.kind === 'audio') as MediasoupPublishedTrack).producer.id);
+    expect(observer!.producerIds).toEqual(microphones);
+    observer!.speak(microphones[1]!);
+    observer!.speak(microphones[0]!);
+    expect(named).toEqual(['bob', 'alice']);
+    await engine.close();
   });
 
   it('a receiver that has not published yet gets what the router sends', async () => {

@@ -200,7 +200,60 @@ describe('Room', () => {
     expect(bobs.offers).toHaveLength(3);
     // a consumer handshake with nothing in it is still bad input
     await room.handleHandshake({ type: 'consumer', sender: 'bob', roomId: ROOM });
-    expect(lastError('bob')).toEqual({ status: 400, message: 'consumer handshake without description, candidate or iceRestart' });
+    expect(lastError('bob')).toEqual({ status: 400, message: 'consumer handshake without description, candidate, iceRestart or videoViews' });
+  });
+
+  it('a client\'s video views reach its consumer connection for each listed video, also for a screen shared later', async () => {
+    await room.handleHandshake(producerOffer('alice'));
+    await room.handleHandshake(producerOffer('bob'));
+    await answerAll();
+    const views = [
+      { peerId: 'alice', source: 'camera' as const, width: 320, height: 180, visible: true },
+      { peerId: 'alice', source: 'screen' as const, width: 1280, height: 720, visible: true },
+    ];
+    await room.handleHandshake({ type: 'consumer', sender: 'bob', roomId: ROOM, videoViews: views });
+    expect(engine.consumer('bob')!.views).toEqual([{ track: 'alice:1', view: views[0] }]);
+    expect(lastError('bob')).toBeUndefined();
+    await room.handleHandshake(producerOffer('alice', 'audio,video,video'));
+    await answerAll();
+    expect(engine.consumer('bob')!.views.map((v) => [v.track, v.view.height])).toEqual([
+      ['alice:1', 180],
+      ['alice:1', 180],
+      ['alice:2', 720],
+    ]);
+    // alice gets none of it: views are per receiver
+    expect(engine.consumer('alice')!.views).toEqual([]);
+  });
+
+  it('tells every participant the dominant speaker the engine names, a newcomer too, and nobody once that speaker left', async () => {
+    for (const p of ['alice', 'bob']) await room.handleHandshake(producerOffer(p));
+    const speakers = (receiver: string) => to(receiver).filter((f) => 'dominantSpeaker' in f).map((f) => f.dominantSpeaker);
+    engine.speak('bob');
+    engine.speak('bob'); // no change: nothing sent
+    engine.speak('mallory'); // not in the room
+    expect(speakers('alice')).toEqual(['bob']);
+    expect(speakers('bob')).toEqual(['bob']);
+    room.join('carol');
+    expect(speakers('carol')).toEqual(['bob']);
+    room.leave('bob');
+    expect(speakers('alice')).toEqual(['bob', null]);
+    expect(speakers('carol')).toEqual(['bob', null]);
+  });
+
+  it('tells each participant its connection quality from its two connections\' figures', async () => {
+    vi.useFakeTimers();
+    const timed = new Room({ roomId: ROOM, sfuId: SFU, engine, logger: new Logger({ logLevel: 'SILENT' }), qualityIntervalMs: 1000 });
+    const frames: OutboundHandshake[] = [];
+    timed.on('handshake', (frame) => frames.push(frame));
+    for (const p of ['alice', 'bob']) await timed.handleHandshake(producerOffer(p));
+    await vi.advanceTimersByTimeAsync(1000);
+    const quality = frames.filter((f) => f.quality);
+    expect(quality.map((f) => f.receiver).sort()).toEqual(['alice', 'bob']);
+    // uplink from the producer connection (received, loss), downlink from the consumer connection (sent, rtt)
+    expect(quality[0]!.quality).toEqual({ sendKbps: 100, recvKbps: 800, rttMs: 12, lossPercent: 1.5 });
+    await timed.close();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(frames.filter((f) => f.quality)).toHaveLength(2);
   });
 
   it('a producer candidate that overtakes the offer is kept for it', async () => {

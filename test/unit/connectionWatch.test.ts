@@ -51,7 +51,7 @@ describe('watchConnection', () => {
     pc.go('connected');
     pc.go('failed');
     expect(calls).toEqual(['restart']);
-    pc.go('checking');
+    pc.go('connecting');
     vi.advanceTimersByTime(RESTART_MS);
     expect(calls).toEqual(['restart', 'give-up']);
     pc.go('failed');
@@ -62,7 +62,7 @@ describe('watchConnection', () => {
   it('failing again after its restart gives up without waiting', () => {
     const { pc, calls } = watched();
     pc.go('failed');
-    pc.go('checking');
+    pc.go('connecting');
     pc.go('failed');
     expect(calls).toEqual(['restart', 'give-up']);
   });

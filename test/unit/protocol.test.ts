@@ -37,6 +37,19 @@ describe('protocol schemas', () => {
     expect(message(handshakeDataSchema, { type: 'producer', sender: 'a', roomId: 'r', candidate: { candidate: 'x'.repeat(2000) } })).toMatch(/too long/);
   });
 
+  it('handshake video views, dominant speaker and quality: checked, bounded', () => {
+    const base = { type: 'consumer', sender: 'a', roomId: 'r' };
+    const view = { peerId: 'b', source: 'camera', width: 320, height: 180, visible: true };
+    expect(handshakeDataSchema.parse({ ...base, videoViews: [view] }).videoViews).toEqual([view]);
+    expect(message(handshakeDataSchema, { ...base, videoViews: [{ ...view, source: 'mic' }] })).toMatch(/camera" or "screen/);
+    expect(message(handshakeDataSchema, { ...base, videoViews: [{ ...view, width: -1 }] })).toMatch(/videoViews/);
+    expect(message(handshakeDataSchema, { ...base, videoViews: [{ ...view, extra: 1 }] })).toMatch(/extra/);
+    expect(message(handshakeDataSchema, { ...base, videoViews: Array.from({ length: 65 }, () => view) })).toMatch(/at most 64/);
+    expect(handshakeDataSchema.parse({ ...base, dominantSpeaker: null }).dominantSpeaker).toBeNull();
+    expect(message(handshakeDataSchema, { ...base, dominantSpeaker: 'not a peer!' })).toMatch(/dominantSpeaker/);
+    expect(message(handshakeDataSchema, { ...base, quality: { sendKbps: -5, recvKbps: 1 } })).toBeDefined();
+  });
+
   it('room messages: chat text bounds, features strict', () => {
     expect(message(roomMessageDataSchema, { kind: 'chat', text: 'hi' })).toBe('ok');
     expect(message(roomMessageDataSchema, { kind: 'chat', text: '' })).toBe('chat text is empty');

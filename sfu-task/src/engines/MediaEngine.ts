@@ -33,6 +33,26 @@ export interface IceCandidate {
   usernameFragment?: string | null;
 }
 
+/** How a client shows one video it receives (device pixels; hidden: off screen or minimised). */
+export interface VideoView {
+  visible: boolean;
+  width: number;
+  height: number;
+}
+
+/** One connection's transport figures, as far as the engine knows them. */
+export interface TransportStats {
+  /** Bit rate the SFU sends on this connection. */
+  sendKbps: number;
+  /** Bit rate the SFU receives on this connection. */
+  recvKbps: number;
+  rttMs?: number;
+  /** Of the media received on this connection, in percent. */
+  lossPercent?: number;
+  /** The engine's estimate of what it may send the client (transport-cc), in kbit/s. */
+  availableKbps?: number;
+}
+
 export type ConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
 /** A track a client publishes, as the engine received it. Opaque to the room beyond id and kind. */
@@ -71,6 +91,8 @@ interface Connection<Events extends ConnectionEvents & Record<keyof Events, unkn
   readonly closed: boolean;
   /** A remote ICE candidate from the client (null or "" = end of candidates). Queued before the remote description. */
   addRemoteCandidate(candidate: IceCandidate | null): Promise<void>;
+  /** Transport figures now (undefined: the engine has none, or no transport yet). */
+  stats(): Promise<TransportStats | undefined>;
   close(): void;
 }
 
@@ -92,10 +114,23 @@ export interface ConsumerConnection extends Connection<ConsumerConnectionEvents>
   handleAnswer(answer: SessionDescription): Promise<void>;
   /** New local ICE credentials (an ICE restart) in the next offer; the DTLS session stays. */
   restartIce(): Promise<void>;
+  /**
+   * How the client shows a video track it receives (it may come before the track is carried; it
+   * applies once it is). An engine that forwards simulcast layers picks the layer for the size;
+   * a hidden video is paused (nothing sent), and resumes with a keyframe when shown again.
+   */
+  setVideoView(track: PublishedTrack, view: VideoView): void;
 }
 
 export interface MediaEngine {
   readonly name: string;
+  /** Whether it forwards simulcast layers (else a publisher's offer of layers is answered with one). */
+  readonly simulcast: boolean;
+  /**
+   * Calls `listener` with the publisher whose microphone is the room's dominant speaker, each time it
+   * changes. Engines without audio level observation never call it.
+   */
+  onDominantSpeaker(listener: (peerId: string) => void): void;
   createProducerConnection(peerId: string): ProducerConnection;
   /** The client's one receiving connection. */
   createConsumerConnection(peerId: string): ConsumerConnection;

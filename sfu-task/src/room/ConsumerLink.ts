@@ -4,6 +4,7 @@
  * glare): what changes while an offer waits for its answer is offered once the answer is in. Local
  * candidates are gated behind the first offer.
  */
+import type { VideoView } from '../../../protocol/index.ts';
 import type { ConsumerConnection, IceCandidate, PublishedTrack, SessionDescription } from '../engines/MediaEngine.ts';
 import { ClientInputError } from '../errors.ts';
 import { CandidateGate } from './CandidateGate.ts';
@@ -25,6 +26,8 @@ export class ConsumerLink {
   private wanted: readonly PublishedTrack[] = [];
   /** An offer is due even if the tracks are the same (an ICE restart). */
   private offerDue = false;
+  /** How the client last said it shows each remote video. */
+  private views: readonly VideoView[] = [];
   private closed = false;
   private readonly sendOffer: (description: SessionDescription) => void;
 
@@ -58,6 +61,24 @@ export class ConsumerLink {
       if (added.length > 0) this.events.negotiated(added);
       await this.offerIfNeeded();
     });
+  }
+
+  /**
+   * How the client shows the remote videos (the latest list wins): each listed video's track gets its
+   * view, now and when it is carried later (a screen shared after the list came).
+   */
+  setVideoViews(views: readonly VideoView[]): void {
+    this.views = views;
+    this.applyViews(this.wanted);
+  }
+
+  private applyViews(tracks: readonly PublishedTrack[]): void {
+    for (const track of tracks) {
+      if (track.kind !== 'video') continue;
+      const source = track.source === 'screen' ? 'screen' : 'camera';
+      const view = this.views.find((v) => v.peerId === track.peerId && v.source === source);
+      if (view) this.connection.setVideoView(track, view);
+    }
   }
 
   /** The client lost its path to the SFU: the next offer (now, or after the pending answer) restarts ICE. */
@@ -107,6 +128,7 @@ export class ConsumerLink {
     if (this.closed) return;
     this.offerDue = false;
     this.pending = tracks;
+    this.applyViews(tracks);
     this.sendOffer(offer);
     this.gate.open();
   }

@@ -30,6 +30,8 @@ export interface RoomOptions {
   keyframeRetryMs?: number;
   /** At most one keyframe request per published track per this interval (default 200 ms). */
   keyframeMinIntervalMs?: number;
+  /** Each participant is told its connection quality this often (default 5 s; 0: never). */
+  qualityIntervalMs?: number;
 }
 
 export type RoomEvents = {
@@ -53,6 +55,9 @@ export class Room extends EventEmitter<RoomEvents> {
   private readonly keyframeRetryMs: number;
   private readonly keyframeMinIntervalMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly qualityTimer: NodeJS.Timeout | undefined;
+  /** The room's dominant speaker, as the engine last named it. */
+  private dominantSpeaker: string | null = null;
   private closed = false;
 
   constructor(options: RoomOptions) {
@@ -64,6 +69,51 @@ export class Room extends EventEmitter<RoomEvents> {
     this.keyframeRetryMs = options.keyframeRetryMs ?? 300;
     this.keyframeMinIntervalMs = options.keyframeMinIntervalMs ?? 200;
     this.context = { roomId: this.roomId, sfuId: this.sfuId, send: (frame) => this.emit('handshake', frame) };
+    this.engine.onDominantSpeaker((peerId) => {
+      if (this.closed || !this.participants.has(peerId) || peerId === this.dominantSpeaker) return;
+      this.setDominantSpeaker(peerId);
+    });
+    const qualityMs = options.qualityIntervalMs ?? 5000;
+    if (qualityMs > 0) {
+      this.qualityTimer = setInterval(() => void this.reportQuality(), qualityMs);
+      this.qualityTimer.unref();
+    }
+  }
+
+  private setDominantSpeaker(peerId: string | null): void {
+    this.dominantSpeaker = peerId;
+    this.logger.debug('dominant speaker', { peerId });
+    for (const participant of this.participants.values()) this.tellSpeaker(participant.id);
+  }
+
+  private tellSpeaker(receiver: string): void {
+    this.emit('handshake', { type: 'consumer', sender: this.sfuId, receiver, roomId: this.roomId, dominantSpeaker: this.dominantSpeaker });
+  }
+
+  /** Each participant's connection quality: its uplink from its producer connection, its downlink from its consumer connection. */
+  private async reportQuality(): Promise<void> {
+    for (const participant of [...this.participants.values()]) {
+      const [up, down] = await Promise.all([
+        participant.producer?.connection.stats().catch(() => undefined),
+        participant.consumer && !participant.consumer.isClosed ? participant.consumer.connection.stats().catch(() => undefined) : undefined,
+      ]);
+      if (this.closed || !this.participants.has(participant.id) || (!up && !down)) continue;
+      const rttMs = down?.rttMs ?? up?.rttMs;
+      const availableKbps = down?.availableKbps;
+      this.emit('handshake', {
+        type: 'consumer',
+        sender: this.sfuId,
+        receiver: participant.id,
+        roomId: this.roomId,
+        quality: {
+          sendKbps: down?.sendKbps ?? 0,
+          recvKbps: up?.recvKbps ?? 0,
+          ...(rttMs !== undefined && { rttMs }),
+          ...(up?.lossPercent !== undefined && { lossPercent: up.lossPercent }),
+          ...(availableKbps !== undefined && { availableKbps }),
+        },
+      });
+    }
   }
 
   get participantCount(): number {
@@ -126,6 +176,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!participant) return;
     participant.close();
     this.participants.delete(peerId);
+    if (this.dominantSpeaker === peerId) this.setDominantSpeaker(null);
     this.logger.info('participant left', { peerId, participants: this.participants.size });
     this.deliverAll();
     this.emit('participants', this.participants.size);
@@ -135,6 +186,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
+    clearInterval(this.qualityTimer);
     for (const participant of this.participants.values()) participant.close();
     this.participants.clear();
     await this.engine.close();
@@ -147,6 +199,7 @@ export class Room extends EventEmitter<RoomEvents> {
     this.participants.set(peerId, participant);
     this.logger.info('participant joined', { peerId, participants: this.participants.size });
     this.deliver(participant);
+    if (this.dominantSpeaker) this.tellSpeaker(peerId);
     this.emit('participants', this.participants.size);
     return participant;
   }
@@ -193,8 +246,9 @@ export class Room extends EventEmitter<RoomEvents> {
       this.logger.info('consumer ICE restart', { peerId: participant.id });
       await link.restartIce();
     }
-    if (!data.description && data.candidate === undefined && data.iceRestart !== true) {
-      throw new ClientInputError('consumer handshake without description, candidate or iceRestart');
+    if (data.videoViews) link.setVideoViews(data.videoViews);
+    if (!data.description && data.candidate === undefined && data.iceRestart !== true && !data.videoViews) {
+      throw new ClientInputError('consumer handshake without description, candidate, iceRestart or videoViews');
     }
   }
 

@@ -1,3 +1,4 @@
+import type { ConnectionQuality } from '../../../protocol/index.ts';
 import type { IceCandidate, SessionDescription } from '../engines/MediaEngine.ts';
 
 /** The `data` of a handshake frame the SFU sends to a client (see sfu-task/README.md). */
@@ -9,6 +10,10 @@ export interface OutboundHandshake {
   remotePeerId?: string;
   description?: SessionDescription;
   candidate?: IceCandidate;
+  /** The room's dominant speaker changed (consumer). */
+  dominantSpeaker?: string | null;
+  /** The client's connection quality as the SFU sees it (consumer). */
+  quality?: ConnectionQuality;
   /** Bad input from this client: nothing changed on the SFU's side. */
   error?: { status: number; message: string };
 }

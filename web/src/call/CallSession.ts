@@ -9,6 +9,7 @@
  * 'reconnecting', keeping its local media, mute states, screen share, name and chat.
  */
 import type {
+  ConnectionQuality,
   EventFrame,
   HandshakeData,
   IdentifiedFrame,
@@ -16,6 +17,7 @@ import type {
   RoomAccessPolicy,
   RoomAccessResponse,
   ServerFrame,
+  VideoView,
 } from '../../../protocol/index.ts';
 import { type JoinProgress, joinRoom } from '../api/joinRoom.ts';
 import { keptAccess, roomKey } from '../api/keptAccess.ts';
@@ -68,6 +70,10 @@ export interface CallState {
   urlPath: string | undefined;
   /** What to call the room instead of its path (a call's: "Call with Alice"). */
   title: string | undefined;
+  /** Who the SFU says speaks (mediasoup's speaker observer; undefined: nobody, or an engine without one). */
+  dominantSpeakerId: string | undefined;
+  /** This client's connection as the SFU sees it (mediasoup; every few seconds). */
+  quality: ConnectionQuality | undefined;
 }
 
 /** Where the call comes from: the room's URL, or a share ticket. */
@@ -90,7 +96,12 @@ const initial: CallState = {
   creator: false,
   urlPath: undefined,
   title: undefined,
+  dominantSpeakerId: undefined,
+  quality: undefined,
 };
+
+/** `?simulcast=off` publishes the camera as one full-size stream (for comparing, and for debugging). */
+const simulcastWanted = () => typeof location === 'undefined' || new URLSearchParams(location.search).get('simulcast') !== 'off';
 
 export class CallSession {
   private state: CallState = initial;
@@ -112,6 +123,9 @@ export class CallSession {
   private rejoining: Promise<void> | undefined;
   /** Stops watching the media connections. */
   private readonly unwatch: (() => void)[] = [];
+  /** The latest views the layout reported, as sent to the SFU. */
+  private views: VideoView[] = [];
+  private viewsSent = '';
 
   private urlPath: string;
   private token = '';
@@ -284,7 +298,7 @@ export class CallSession {
     this.set({ phase: 'in-call' });
     const media = await this.mediaReady!;
     if (this.disposed) return;
-    this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data));
+    this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data), simulcastWanted());
     this.watch('producer', this.producer.pc);
     await this.producer.start(media.stream, media.audio, media.video);
     if (this.state.features.audioMuted || this.state.features.videoMuted || this.state.features.screenSharing) {
@@ -354,13 +368,21 @@ export class CallSession {
       else if (data.candidate) await this.producer?.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
       return;
     }
+    // what the SFU tells about the room and this client's connection
+    if (data.dominantSpeaker !== undefined) this.set({ dominantSpeakerId: data.dominantSpeaker ?? undefined });
+    if (data.quality) this.set({ quality: data.quality });
+    if (!data.description && !data.candidate) return;
     // the one consumer connection, made with the SFU's first offer
     if (!this.consumer) {
       this.consumer = new ConsumerLink(this.config.iceServers, (d) => this.sendHandshake(d), (peerId) => this.refreshStreams(peerId));
       this.watch('consumer', this.consumer.pc);
+      this.viewsSent = '';
     }
     const link = this.consumer;
-    if (data.description?.type === 'offer') await link.handleOffer(data.description as RTCSessionDescriptionInit);
+    if (data.description?.type === 'offer') {
+      await link.handleOffer(data.description as RTCSessionDescriptionInit);
+      this.sendViews(); // views reported before this connection existed
+    }
     else if (data.candidate) await link.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
   }
 
@@ -496,6 +518,26 @@ export class CallSession {
     } else {
       this.set({ notice: 'Not connected: the message was not sent.' });
     }
+  }
+
+  /**
+   * How the page shows each remote video (device pixels; hidden ones too): the SFU picks each one's
+   * simulcast layer from it and pauses those nobody sees. Sent when it changes.
+   */
+  reportVideoViews(views: VideoView[]): void {
+    this.views = views;
+    this.sendViews();
+  }
+
+  /** The latest views the layout reported. */
+  get videoViews(): readonly VideoView[] {
+    return this.views;
+  }
+
+  private sendViews(): void {
+    const json = JSON.stringify(this.views);
+    if (!this.consumer || json === this.viewsSent) return;
+    if (this.signaling?.send({ action: 'handshake', data: { type: 'consumer', videoViews: this.views, sender: this.selfId, roomId: this.roomId } })) this.viewsSent = json;
   }
 
   /** Shows a notice (a failed action the UI started). */

@@ -17,7 +17,7 @@ const describe = (error: unknown): string => {
 
 export async function openLocalMedia(devices: { audioId?: string; videoId?: string } = {}): Promise<LocalMedia> {
   const audio = devices.audioId ? { deviceId: { exact: devices.audioId } } : true;
-  const video = devices.videoId ? { deviceId: { exact: devices.videoId } } : { width: { ideal: 640 }, height: { ideal: 480 } };
+  const video = devices.videoId ? { deviceId: { exact: devices.videoId } } : { width: { ideal: 1280 }, height: { ideal: 720 } };
   if (!navigator.mediaDevices?.getUserMedia) {
     return { stream: new MediaStream(), audio: undefined, video: undefined, problem: 'This browser gives no access to camera or microphone: you joined without them.' };
   }

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { ClientInputError } from '../../errors.ts';
-import type { ConnectionEvents, ConnectionState, IceCandidate } from '../MediaEngine.ts';
+import type { ConnectionEvents, ConnectionState, IceCandidate, TransportStats } from '../MediaEngine.ts';
 import type { TransportDescription } from './sdp/transportSdp.ts';
 import { connectionState } from './transportState.ts';
 import { createTransport, type WorkerSlot } from './WorkerSlot.ts';
@@ -70,6 +70,24 @@ export abstract class MediasoupConnection<Events extends ConnectionEvents & Reco
     });
     this.creating.catch(() => (this.creating = undefined)); // a failed creation may be retried
     return this.creating;
+  }
+
+  async stats(): Promise<TransportStats | undefined> {
+    const transport = this.transport;
+    if (!transport || transport.closed) return undefined;
+    const [t] = await transport.getStats();
+    if (!t) return undefined;
+    return {
+      sendKbps: Math.round(t.sendBitrate / 1000),
+      recvKbps: Math.round(t.recvBitrate / 1000),
+      ...(t.availableOutgoingBitrate !== undefined && { availableKbps: Math.round(t.availableOutgoingBitrate / 1000) }),
+      ...(await this.streamStats().catch(() => ({}))),
+    };
+  }
+
+  /** What the connection's RTP streams add to its transport's figures (round-trip time, loss). */
+  protected async streamStats(): Promise<Partial<TransportStats>> {
+    return {};
   }
 
   protected describe(transport: types.WebRtcTransport): TransportDescription {

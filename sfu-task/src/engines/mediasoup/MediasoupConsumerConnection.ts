@@ -11,7 +11,7 @@
 import type { types } from 'mediasoup';
 import { mediaStreamId } from '../../../../protocol/mediaStream.ts';
 import { ClientInputError } from '../../errors.ts';
-import type { ConsumerConnection, ConsumerConnectionEvents, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
+import type { ConsumerConnection, ConsumerConnectionEvents, PublishedTrack, SessionDescription, TransportStats, VideoView } from '../MediaEngine.ts';
 import { MediasoupConnection } from './MediasoupConnection.ts';
 import { MediasoupPublishedTrack } from './MediasoupPublishedTrack.ts';
 import { readConsumerAnswer } from './sdp/consumerAnswer.ts';
@@ -33,8 +33,24 @@ interface Sending {
   section: ConsumerSection;
 }
 
+/** The camera's top layer is 720p (web/src/call/localMedia.ts asks for it); each lower one halves it. */
+const TOP_LAYER_HEIGHT = 720;
+
+/**
+ * The spatial layer for a view `height` px high out of `layers` (lowest first): the smallest whose
+ * height is at least 80% of the view's (a little upscaling does not show), else the top one.
+ */
+export function layerFor(height: number, layers: number): number {
+  for (let layer = 0; layer < layers - 1; layer++) {
+    if (TOP_LAYER_HEIGHT / 2 ** (layers - 1 - layer) >= height * 0.8) return layer;
+  }
+  return layers - 1;
+}
+
 export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerConnectionEvents> implements ConsumerConnection {
   private readonly sendings: Sending[] = [];
+  /** How the client shows each video track (kept for tracks consumed later). */
+  private readonly views = new Map<PublishedTrack, VideoView>();
   /** Mids of the offer waiting for its answer, undefined when none is. */
   private pendingMids: string[] | undefined;
 
@@ -89,6 +105,25 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     if (this.transport.dtlsState === 'connected') this.resumeAll();
   }
 
+  setVideoView(track: PublishedTrack, view: VideoView): void {
+    this.views.set(track, view);
+    const sending = this.sendings.find((s) => s.track === track && !s.section.closed && !s.section.stopped);
+    if (sending) this.applyView(sending);
+  }
+
+  /** Round-trip time to the client, from the receiver reports of its video (else audio) streams. */
+  protected override async streamStats(): Promise<Partial<TransportStats>> {
+    const running = this.sendings.filter((s) => !s.consumer.closed && !s.consumer.paused);
+    for (const kind of ['video', 'audio'] as const) {
+      for (const { consumer } of running.filter((s) => s.consumer.kind === kind)) {
+        for (const stat of await consumer.getStats()) {
+          if (stat.type === 'outbound-rtp' && typeof stat.roundTripTime === 'number' && stat.roundTripTime > 0) return { rttMs: Math.round(stat.roundTripTime) };
+        }
+      }
+    }
+    return {};
+  }
+
   async restartIce(): Promise<void> {
     if (this.closed) throw new ClientInputError('consumer connection is closed', 409);
     // no transport yet: its first offer has fresh credentials anyway
@@ -111,7 +146,16 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
       return;
     }
     const mid = String(this.sendings.length);
-    const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true, mid, appData: { track: track.id } });
+    // a simulcast camera starts on its lowest layer: its first frames come fast; the client's view raises it
+    const simulcast = track.producer.type === 'simulcast';
+    const consumer = await transport.consume({
+      producerId,
+      rtpCapabilities,
+      paused: true,
+      mid,
+      appData: { track: track.id },
+      ...(simulcast && { preferredLayers: { spatialLayer: 0 } }),
+    });
     track.addConsumer(consumer);
     const section: ConsumerSection = {
       mid,
@@ -127,13 +171,38 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     this.sendings.push({ track, consumer, section });
   }
 
+  /** A view that is not shown pauses its consumer; a shown one resumes it (at once if running) on the layer for its size. */
+  private applyView(sending: Sending): void {
+    const view = this.views.get(sending.track);
+    const { consumer } = sending;
+    if (!view || consumer.closed) return;
+    if (hidden(view)) {
+      if (!consumer.paused) consumer.pause().catch(() => undefined);
+      return;
+    }
+    if (consumer.type === 'simulcast') {
+      const layers = sending.track.producer.rtpParameters.encodings?.length ?? 1;
+      consumer.setPreferredLayers({ spatialLayer: layerFor(view.height, layers) }).catch(() => undefined);
+    }
+    if (consumer.paused && this.transport?.dtlsState === 'connected' && !this.pendingMids) this.resume(consumer);
+  }
+
+  private resume(consumer: types.Consumer): void {
+    consumer
+      .resume()
+      .then(() => (consumer.kind === 'video' ? consumer.requestKeyFrame() : undefined))
+      .catch(() => undefined);
+  }
+
   private resumeAll(): void {
-    for (const { consumer, section } of this.sendings) {
-      if (section.closed || section.stopped || consumer.closed || !consumer.paused) continue;
-      consumer
-        .resume()
-        .then(() => (consumer.kind === 'video' ? consumer.requestKeyFrame() : undefined))
-        .catch(() => undefined);
+    for (const sending of this.sendings) {
+      const { consumer, section, track } = sending;
+      if (section.closed || section.stopped || consumer.closed) continue;
+      const view = this.views.get(track);
+      if (view) this.applyView(sending);
+      else if (consumer.paused) this.resume(consumer);
     }
   }
 }
+
+const hidden = (view: VideoView) => !view.visible || view.width === 0 || view.height === 0;

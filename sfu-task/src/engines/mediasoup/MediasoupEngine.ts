@@ -31,8 +31,15 @@ export interface MediasoupEngineOptions {
   warn?: (message: string, extra: Record<string, unknown>) => void;
 }
 
+/** How often the speaker observer may name a new dominant speaker. */
+const SPEAKER_INTERVAL_MS = 300;
+
 export class MediasoupEngine implements MediaEngine {
   readonly name = 'mediasoup';
+  readonly simulcast = true;
+  private readonly speakerListeners: ((peerId: string) => void)[] = [];
+  /** The room's ActiveSpeakerObserver on worker 0's router (where every microphone is published), made with the first one. */
+  private speakers: Promise<types.ActiveSpeakerObserver> | undefined;
   private readonly producers = new Map<string, MediasoupProducerConnection>();
   private readonly connections = new Set<MediasoupProducerConnection | MediasoupConsumerConnection>();
   private readonly pipes = new Map<string, Promise<string>>();
@@ -69,7 +76,7 @@ export class MediasoupEngine implements MediaEngine {
   }
 
   createProducerConnection(peerId: string): ProducerConnection {
-    const connection = this.track(new MediasoupProducerConnection(peerId, this.slots[0]!));
+    const connection = this.track(new MediasoupProducerConnection(peerId, this.slots[0]!, (track) => this.observeSpeaker(track)));
     this.producers.set(peerId, connection);
     connection.once('close', () => {
       if (this.producers.get(peerId) === connection) this.producers.delete(peerId);
@@ -87,6 +94,28 @@ export class MediasoupEngine implements MediaEngine {
         warn: (message, extra) => this.options.warn?.(message, extra),
       }),
     );
+  }
+
+  onDominantSpeaker(listener: (peerId: string) => void): void {
+    this.speakerListeners.push(listener);
+  }
+
+  /** A microphone joins the room's speaker observer (it leaves by itself when its producer closes). */
+  private observeSpeaker(track: MediasoupPublishedTrack): void {
+    if (track.kind !== 'audio') return;
+    const router = this.slots[0]!.router;
+    this.speakers ??= Promise.resolve()
+      .then(() => router.createActiveSpeakerObserver({ interval: SPEAKER_INTERVAL_MS }))
+      .then((observer) => {
+      observer.on('dominantspeaker', ({ producer }) => {
+        const peerId = (producer.appData as { peerId?: unknown }).peerId;
+        if (typeof peerId === 'string') for (const listener of this.speakerListeners) listener(peerId);
+      });
+      return observer;
+    });
+    this.speakers
+      .then((observer) => observer.addProducer({ producerId: track.producer.id }))
+      .catch((error: unknown) => this.options.warn?.('speaker observer failed', { peerId: track.peerId, error: (error as Error).message }));
   }
 
   /** Open connections (for stats and tests). */

@@ -6,7 +6,7 @@
  */
 import type { types } from 'mediasoup';
 import { ClientInputError } from '../../errors.ts';
-import { type ConnectionEvents, type ProducerConnection, type PublishedTrack, type SessionDescription, trackSource } from '../MediaEngine.ts';
+import { type ConnectionEvents, type ProducerConnection, type PublishedTrack, type SessionDescription, type TransportStats, trackSource } from '../MediaEngine.ts';
 import { MediasoupConnection } from './MediasoupConnection.ts';
 import { MediasoupPublishedTrack } from './MediasoupPublishedTrack.ts';
 import { writePublishAnswer } from './sdp/publishAnswer.ts';
@@ -22,7 +22,12 @@ export class MediasoupProducerConnection extends MediasoupConnection<ConnectionE
   /** The client's receive capabilities in the router's terms (from its latest offer). */
   rtpCapabilities: types.RtpCapabilities | undefined;
 
-  constructor(peerId: string, slot: WorkerSlot) {
+  constructor(
+    peerId: string,
+    slot: WorkerSlot,
+    /** A track was published (the engine adds microphones to its speaker observer). */
+    private readonly onPublished: (track: MediasoupPublishedTrack) => void = () => undefined,
+  ) {
     super(peerId, slot);
   }
 
@@ -49,7 +54,7 @@ export class MediasoupProducerConnection extends MediasoupConnection<ConnectionE
         if (section.action !== 'produce' || this.published.has(section.mid)) continue;
         let producer: types.Producer;
         try {
-          producer = await transport.produce({ kind: section.kind, rtpParameters: section.rtpParameters, appData: { mid: section.mid } });
+          producer = await transport.produce({ kind: section.kind, rtpParameters: section.rtpParameters, appData: { mid: section.mid, peerId: this.peerId } });
         } catch (error) {
           if (error instanceof TypeError || (error as Error).name === 'UnsupportedError') {
             throw new ClientInputError(`offer section ${section.mid} rejected by mediasoup: ${(error as Error).message}`);
@@ -57,7 +62,9 @@ export class MediasoupProducerConnection extends MediasoupConnection<ConnectionE
           throw error;
         }
         const source = trackSource(section.kind, this.tracks.filter((t) => t.kind === 'video').length);
-        this.published.set(section.mid, new MediasoupPublishedTrack(this.peerId, `${this.peerId}:${section.mid}`, producer, section.trackId, source));
+        const published = new MediasoupPublishedTrack(this.peerId, `${this.peerId}:${section.mid}`, producer, section.trackId, source);
+        this.published.set(section.mid, published);
+        this.onPublished(published);
       }
       this.rtpCapabilities = rtpCapabilitiesFromSdp(parsed.session, routerCaps);
       const sdp = writePublishAnswer(parsed, this.describe(transport), { sessionId: this.sessionId, version: ++this.sdpVersion });
@@ -65,6 +72,18 @@ export class MediasoupProducerConnection extends MediasoupConnection<ConnectionE
     } finally {
       this.negotiating = false;
     }
+  }
+
+  /** The worst loss of the client's media on the way in (RTCP fraction lost of its streams). */
+  protected override async streamStats(): Promise<Partial<TransportStats>> {
+    let worst: number | undefined;
+    for (const track of this.published.values()) {
+      if (track.closed) continue;
+      for (const stat of await track.producer.getStats()) {
+        if (stat.type === 'inbound-rtp' && typeof stat.fractionLost === 'number') worst = Math.max(worst ?? 0, stat.fractionLost);
+      }
+    }
+    return worst === undefined ? {} : { lossPercent: Math.round((worst / 256) * 1000) / 10 };
   }
 
   requestKeyframe(track: PublishedTrack): void {

@@ -75,6 +75,11 @@ export abstract class WeriftConnection<Events extends ConnectionEvents & Record<
     return sdp;
   }
 
+  /** werift keeps no transport figures the SFU could report: clients read their own getStats. */
+  async stats(): Promise<undefined> {
+    return undefined;
+  }
+
   close(): void {
     if (this._closed) return;
     this._closed = true;

@@ -8,7 +8,7 @@
 import { MediaStream, type RTCPeerConnectionConfig, type RTCRtpSender, type RTCRtpTransceiver, type RtcpPacket, type RtpPacket } from 'werift';
 import { mediaStreamId } from '../../../../protocol/mediaStream.ts';
 import { ClientInputError } from '../../errors.ts';
-import type { ConsumerConnection, ConsumerConnectionEvents, PublishedTrack, SessionDescription } from '../MediaEngine.ts';
+import type { ConsumerConnection, ConsumerConnectionEvents, PublishedTrack, SessionDescription, VideoView } from '../MediaEngine.ts';
 import { forwardCopy } from './forwardCopy.ts';
 import type { GatherLock } from './gatherLock.ts';
 import { checkSdp } from './sdpCheck.ts';
@@ -30,6 +30,8 @@ export class WeriftConsumerConnection extends WeriftConnection<ConsumerConnectio
   private readonly streams = new Map<string, MediaStream>();
   /** Packets handed to this connection's senders (for stats and tests). */
   packetsForwarded = 0;
+  /** Video tracks the client does not show: not forwarded until it does. */
+  private readonly hidden = new Set<PublishedTrack>();
 
   constructor(peerId: string, config: RTCPeerConnectionConfig, gatherLock: GatherLock) {
     super(peerId, config, gatherLock);
@@ -58,6 +60,13 @@ export class WeriftConsumerConnection extends WeriftConnection<ConsumerConnectio
     } catch (error) {
       throw new ClientInputError(`answer rejected: ${(error as Error).message}`);
     }
+  }
+
+  /** werift has one layer: a view only pauses (hidden) or resumes a track, the resumed one from a keyframe. */
+  setVideoView(track: PublishedTrack, view: VideoView): void {
+    const hide = !view.visible || view.width === 0 || view.height === 0;
+    if (hide) this.hidden.add(track);
+    else if (this.hidden.delete(track) && this.forwardings.has(track)) this.emit('keyframerequest', track);
   }
 
   async restartIce(): Promise<void> {
@@ -92,6 +101,7 @@ export class WeriftConsumerConnection extends WeriftConnection<ConsumerConnectio
       if (packet.type === PSFB && packet.feedback.count === FIR_FMT) keyframe();
     });
     const unsubscribe = track.addSink((rtp: RtpPacket) => {
+      if (this.hidden.has(track)) return;
       this.packetsForwarded++;
       sender.sendRtp(forwardCopy(rtp)).catch(() => undefined);
     });

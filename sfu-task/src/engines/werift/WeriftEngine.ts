@@ -8,6 +8,8 @@ import { WeriftProducerConnection } from './WeriftProducerConnection.ts';
 
 export class WeriftEngine implements MediaEngine {
   readonly name = 'werift';
+  /** werift forwards one stream per track: a publisher's offer of simulcast layers is answered with one. */
+  readonly simulcast = false;
   private readonly config: RTCPeerConnectionConfig;
   private readonly gatherLock = new GatherLock();
   private readonly connections = new Set<WeriftProducerConnection | WeriftConsumerConnection>();
@@ -23,6 +25,9 @@ export class WeriftEngine implements MediaEngine {
   createConsumerConnection(peerId: string): ConsumerConnection {
     return this.track(new WeriftConsumerConnection(peerId, this.config, this.gatherLock));
   }
+
+  /** werift does not observe audio levels: the dominant speaker is mediasoup's (README, SFU engines). */
+  onDominantSpeaker(): void {}
 
   /** Open connections (for stats and tests). */
   get connectionCount(): number {

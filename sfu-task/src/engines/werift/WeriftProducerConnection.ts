@@ -25,7 +25,7 @@ export class WeriftProducerConnection extends WeriftConnection<ConnectionEvents>
   async handleOffer(offer: SessionDescription): Promise<SessionDescription> {
     if (this.closed) throw new ClientInputError('producer connection is closed', 409);
     if (offer.type !== 'offer') throw new ClientInputError('producer description must be an offer (the client offers, the SFU answers)');
-    const sdp = checkSdp(offer.sdp, 'offer');
+    const sdp = topSimulcastLayer(checkSdp(offer.sdp, 'offer'));
     if (this.pc.signalingState !== 'stable') throw new ClientInputError('producer offer while a negotiation is in progress', 409);
     try {
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
@@ -56,4 +56,27 @@ export class WeriftProducerConnection extends WeriftConnection<ConnectionEvents>
       new WeriftPublishedTrack(this.peerId, id, kind, track, transceiver.receiver, Number.isFinite(ssrc) ? ssrc : undefined, source),
     );
   }
+}
+
+/**
+ * The offer with its simulcast layers cut down to the last one (the web client lists them lowest
+ * first, so that is the full-size one): werift forwards one stream per track, so its answer accepts
+ * that layer only and the browser stops sending the others. werift finds that layer's packets by
+ * their RID header extension (the offer has no SSRCs for simulcast video), so that stays.
+ */
+export function topSimulcastLayer(sdp: string): string {
+  const sections = sdp.split(/\r\n(?=m=)/);
+  return sections
+    .map((section) => {
+      const simulcast = /^a=simulcast:send (\S+)/m.exec(section);
+      if (!simulcast) return section;
+      const rids = simulcast[1]!.split(';').flatMap((alternatives) => alternatives.split(','));
+      const top = rids.at(-1)!.replace(/^~/, '');
+      return section
+        .split('\r\n')
+        .filter((line) => !line.startsWith('a=rid:') || line.startsWith(`a=rid:${top} `))
+        .map((line) => (line.startsWith('a=simulcast:') ? `a=simulcast:send ${top}` : line))
+        .join('\r\n');
+    })
+    .join('\r\n');
 }

@@ -16,6 +16,8 @@ export class WeriftPublishedTrack implements PublishedTrack {
   private closed = false;
   /** Packets received from the publisher (for stats and tests). */
   packetsReceived = 0;
+  /** The SSRC of the last packet (a simulcast layer's is in no SDP, and werift's track may not learn it). */
+  private receivedSsrc: number | undefined;
 
   constructor(
     peerId: string,
@@ -32,6 +34,7 @@ export class WeriftPublishedTrack implements PublishedTrack {
     this.kind = kind;
     const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => {
       this.packetsReceived++;
+      this.receivedSsrc = rtp.header.ssrc;
       for (const sink of this.sinks) sink(rtp);
     });
     this.unsubscribe = unSubscribe;
@@ -49,7 +52,7 @@ export class WeriftPublishedTrack implements PublishedTrack {
 
   requestKeyframe(): void {
     if (this.closed || this.kind !== 'video') return;
-    const ssrc = this.track.ssrc ?? this.signaledSsrc;
+    const ssrc = this.track.ssrc ?? this.receivedSsrc ?? this.signaledSsrc;
     if (ssrc === undefined) return;
     this.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
   }

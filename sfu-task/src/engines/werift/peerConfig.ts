@@ -5,7 +5,8 @@
  *   on loopback the sockets bind to 127.0.0.1 and only 127.* pairs and STUN requests are accepted,
  *   elsewhere (Fargate) the sockets bind to every interface and the public IP is announced;
  * - VP8 + Opus only, NACK / PLI / FIR / REMB feedback, no transport-cc (werift 0.24.4's feedback
- *   keeps Chromium's estimate at ~300 kbit/s), header extension: MID only;
+ *   keeps Chromium's estimate at ~300 kbit/s), header extensions: MID, and RID on video (a
+ *   publisher's simulcast is cut to its top layer, WeriftProducerConnection.ts);
  * - one bundled transport per connection.
  */
 import { isIPv4 } from 'node:net';
@@ -17,6 +18,7 @@ import {
   usePLI,
   useREMB,
   useSdesMid,
+  useSdesRTPStreamId,
   useVP8,
 } from 'werift';
 
@@ -41,7 +43,8 @@ export function weriftPeerConfig({ announcedIp, portRange }: WeriftNetworkOption
       audio: [useOPUS()],
       video: [useVP8({ rtcpFeedback: [useNACK(), usePLI(), useFIR(), useREMB()] })],
     },
-    headerExtensions: { audio: [useSdesMid()], video: [useSdesMid()] },
+    // RID: a publisher's one accepted simulcast layer is found by it (its offer has no SSRC for it)
+    headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useSdesRTPStreamId()] },
     iceUseIpv4: false,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: [announcedIp],
