@@ -45,8 +45,8 @@ interface StepResult {
   failure?: string;
 }
 
-/** CPU seconds (user + system) of a process and its descendants, and their count. */
-function treeCpu(rootPid: number): { seconds: number; pids: number[] } {
+/** CPU seconds (user + system) of a process and each of its descendants, by pid. */
+function treeCpu(rootPid: number): Map<number, number> {
   const parent = new Map<number, number>();
   const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -62,7 +62,14 @@ function treeCpu(rootPid: number): { seconds: number; pids: number[] } {
   }
   const pids = [rootPid];
   for (let i = 0; i < pids.length; i++) for (const [pid, ppid] of parent) if (ppid === pids[i]) pids.push(pid);
-  return { seconds: pids.reduce((sum, pid) => sum + (cpu.get(pid) ?? 0), 0), pids };
+  return new Map(pids.map((pid) => [pid, cpu.get(pid) ?? 0]));
+}
+
+/** CPU seconds the tree used between two readings (processes that ended meanwhile are left out; new ones count from 0). */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, now] of after) seconds += now - (before.get(pid) ?? 0);
+  return seconds;
 }
 
 const selfCpu = () => {
@@ -211,12 +218,12 @@ async function runStep(stack: TestStack, k: number, m: number, step: number): Pr
 
     // hold: CPU, sockets, DynamoDB Local latency, and media keeps flowing
     const packets = () => joined.reduce((n, j) => n + [...rooms.values()].flat().reduce((s, o) => s + (o === j.participant ? 0 : j.participant.stream(o.peerId, 'video').packets), 0), 0);
-    const cpu0 = { bench: selfCpu(), stack: treeCpu(stack.process.pid!).seconds, at: performance.now() };
+    const cpu0 = { bench: selfCpu(), stack: treeCpu(stack.process.pid!), at: performance.now() };
     const packets0 = packets();
     await new Promise((r) => setTimeout(r, HOLD_S * 1000));
     const wall = (performance.now() - cpu0.at) / 1000;
     result.cpuBench = (100 * (selfCpu() - cpu0.bench)) / wall;
-    result.cpuStack = (100 * (treeCpu(stack.process.pid!).seconds - cpu0.stack)) / wall;
+    result.cpuStack = (100 * cpuBetween(cpu0.stack, treeCpu(stack.process.pid!))) / wall;
     result.sockets = socketCount();
     result.dbMs = await dbLatency(stack);
     // video packets expected while holding: every receiver from every other publisher
@@ -257,6 +264,8 @@ async function main(): Promise<void> {
   const stack = await startStack({ ...engine.stackEnv, WARM_ROOMS: '2', MAX_ROOMS: String(maxK * 3 + 4), RECONCILE_INTERVAL_SECONDS: '1', ROOM_IDLE_SECONDS: '5' });
   const results: StepResult[] = [];
   try {
+    // the warm pool first: joins at once then claim ready rooms (and start more when they run out)
+    for (let i = 0; i < 600 && (await stack.deps().roomRepository.listByStatus('AVAILABLE', 2)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
     for (const [i, [k, m]] of SIZES.entries()) {
       process.stdout.write(`  ${k} rooms x ${m} participants ... `);
       const r = await runStep(stack, k, m, i);

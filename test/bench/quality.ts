@@ -1,0 +1,125 @@
+/**
+ * npm run bench:quality — what simulcast and receiver-driven layers save: a 4-person Chromium call on
+ * the mediasoup engine (the one that forwards layers), and each receiver's downstream video bit rate
+ * (from its receiving connection's getStats) when
+ * - its tiles are small (a 640x400 window: the 2x2 grid's tiles are about 320x180),
+ * - it shows one participant large (a 1280x800 window in speaker view: one tile near 720p),
+ * - nobody publishes simulcast (`?simulcast=off`: one full-size stream each), small tiles again.
+ * It prints the kbit/s per receiver, the frame size it decodes, and the small-tile cost as a share
+ * of the single-layer one (aim: at most 35%). Everything stays on 127.0.0.1 and stops by itself.
+ */
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
+import { startStack, type TestStack } from '../helpers/localStack.ts';
+import { availableEngines } from '../sfu/availableEngines.ts';
+
+const { values: args } = parseArgs({ options: { seconds: { type: 'string' } } });
+const MEASURE_S = Number(args.seconds ?? 12);
+const SETTLE_S = 8;
+const PEOPLE = 4;
+
+interface Received {
+  kbps: number;
+  /** Decoded frame sizes of the remote videos, e.g. "320x180". */
+  sizes: string[];
+}
+
+/** Inbound video bytes and frame sizes of the page's receiving connection(s). */
+async function inbound(page: Page): Promise<{ bytes: number; sizes: string[] }> {
+  return page.evaluate(async () => {
+    let bytes = 0;
+    const sizes: string[] = [];
+    for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number; frameWidth?: number; frameHeight?: number }) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+        bytes += s.bytesReceived ?? 0;
+        if (s.frameWidth) sizes.push(`${s.frameWidth}x${s.frameHeight}`);
+      });
+    }
+    return { bytes, sizes };
+  });
+}
+
+async function measure(pages: Page[]): Promise<Received[]> {
+  await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
+  const before = await Promise.all(pages.map(inbound));
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, MEASURE_S * 1000));
+  const after = await Promise.all(pages.map(inbound));
+  const seconds = (performance.now() - started) / 1000;
+  return after.map((a, i) => ({ kbps: ((a.bytes - before[i]!.bytes) * 8) / 1000 / seconds, sizes: a.sizes }));
+}
+
+async function call(browser: Browser, stack: TestStack, room: string, viewport: { width: number; height: number }, query = ''): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < PEOPLE; i++) {
+    const context = await newContext(browser, stack.url);
+    const page = await openRoomPage(context, `${stack.url}/${room}${query}`, `P${i + 1}`);
+    await page.setViewportSize(viewport);
+    await page.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
+    pages.push(page);
+  }
+  // everyone sees everyone
+  for (const page of pages) {
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="tile-camera-"] video').length >= n, PEOPLE, { timeout: 60_000 });
+  }
+  return pages;
+}
+
+const close = (pages: Page[]) => Promise.all(pages.map((p) => p.context().close()));
+
+async function speakerView(page: Page): Promise<boolean> {
+  const button = page.getByRole('button', { name: /speaker view/i });
+  if ((await button.count()) === 0) return false;
+  await button.first().click();
+  return true;
+}
+
+function row(label: string, received: Received[]): string {
+  const kbps = received.map((r) => r.kbps.toFixed(0).padStart(6)).join(' ');
+  const mean = received.reduce((n, r) => n + r.kbps, 0) / received.length;
+  return `  ${label.padEnd(34)} ${kbps}   mean ${mean.toFixed(0).padStart(5)} kbit/s   decoded: ${[...new Set(received.flatMap((r) => r.sizes))].join(', ')}`;
+}
+
+async function main(): Promise<void> {
+  const engine = availableEngines().engines.find((e) => e.name === 'mediasoup');
+  if (!engine) {
+    console.log(`bench:quality needs the mediasoup engine (the one that forwards layers): ${availableEngines().coverage}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`bench:quality: ${PEOPLE} people in Chromium (fake 720p cameras) on mediasoup; ${SETTLE_S} s to settle, then ${MEASURE_S} s measured per case`);
+  const stack = await startStack({ ...engine.stackEnv, WARM_ROOMS: '2', MAX_ROOMS: '10', RECONCILE_INTERVAL_SECONDS: '1' });
+  const browser = await launchChromium();
+  try {
+    const small = { width: 640, height: 400 };
+    const large = { width: 1280, height: 800 };
+    let pages = await call(browser, stack, 'quality-small', small);
+    const smallTiles = await measure(pages);
+    // one receiver shows one participant large
+    await Promise.all(pages.map((p) => p.setViewportSize(large)));
+    const speaker = await speakerView(pages[0]!);
+    const largeTile = await measure(pages);
+    await close(pages);
+    pages = await call(browser, stack, 'quality-single', small, '?simulcast=off');
+    const single = await measure(pages);
+    await close(pages);
+
+    console.log('');
+    console.log(`  downstream video kbit/s per receiver (${PEOPLE - 1} remote cameras each)`);
+    console.log(row('simulcast, small tiles (640x400)', smallTiles));
+    console.log(row(`simulcast, ${speaker ? 'speaker view' : 'grid'} (1280x800)`, largeTile));
+    console.log(row('no simulcast, small tiles', single));
+    const mean = (r: Received[]) => r.reduce((n, x) => n + x.kbps, 0) / r.length;
+    const share = mean(smallTiles) / mean(single);
+    console.log('');
+    console.log(`small tiles cost ${(share * 100).toFixed(0)}% of the single-layer bit rate (aim: at most 35%)`);
+  } finally {
+    await browser.close();
+    await stack.stop();
+  }
+}
+
+await main();
