@@ -113,8 +113,8 @@ async function joinCrowd(n: number): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  // two fake cameras (and Chromium's three fake microphones), to switch between
-  browser = await launchChromium(['--use-fake-device-for-media-stream=device-count=2']);
+  // three fake cameras (and Chromium's three fake microphones), to switch between
+  browser = await launchChromium(['--use-fake-device-for-media-stream=device-count=3']);
   stack = await startStack({ ...engine.stackEnv, WARM_ROOMS: '1', MAX_ROOMS: '10', RECONCILE_INTERVAL_SECONDS: '1' });
 });
 afterAll(async () => {
@@ -151,11 +151,12 @@ describe(`the call screen (${engine.name})`, () => {
 
     // another microphone and the second camera, then camera off: the choices stay for the next visit
     const mics = await landing.getByTestId('picker-audioinput').locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    const cams = await landing.getByTestId('picker-videoinput').locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const cams = await landing.getByTestId('picker-videoinput').locator('option:not([disabled])').evaluateAll((os) => os.map((o) => ({ id: (o as HTMLOptionElement).value, label: o.textContent })));
     expect(mics.length).toBeGreaterThanOrEqual(2);
-    expect(cams.length).toBe(2);
+    expect(cams.length).toBe(3);
     const otherMic = mics.find((m) => m !== inUse.audio)!;
-    const otherCam = cams.find((c) => c !== inUse.video)!;
+    // fake_device_1 is a depth camera (Y16) that Chromium's encoder sends nothing of: the MJPEG one, fake_device_2
+    const otherCam = cams.find((c) => c.label === 'fake_device_2')!.id;
     await landing.getByTestId('picker-audioinput').selectOption(otherMic);
     await landing.getByTestId('picker-videoinput').selectOption(otherCam);
     await landing.waitForFunction(
@@ -224,27 +225,6 @@ describe(`the call screen (${engine.name})`, () => {
     await bob.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
     bobId = await selfId(bob);
     await expectText(alice.getByTestId('toasts'), 'Bob joined', 20_000);
-    await alice.waitForTimeout(8000);
-    console.warn('DEBUG', await alice.evaluate(() => Array.from(document.querySelectorAll('video')).map((v) => ({ id: v.closest('figure')?.getAttribute('data-testid'), paused: v.paused, t: v.currentTime, w: v.videoWidth, hidden: v.hidden, rs: v.readyState, tracks: (v.srcObject as MediaStream | null)?.getTracks().map((t) => `${t.kind}:${t.readyState}:${t.muted}`) }))));
-    console.warn('DEBUG bob', await bob.evaluate(() => Array.from(document.querySelectorAll('video')).map((v) => ({ id: v.closest('figure')?.getAttribute('data-testid'), paused: v.paused, t: v.currentTime, w: v.videoWidth, hidden: v.hidden, rs: v.readyState, tracks: (v.srcObject as MediaStream | null)?.getTracks().map((t) => `${t.kind}:${t.readyState}:${t.muted}`) }))));
-    console.warn('DEBUG bob stats', JSON.stringify(await bob.evaluate(async () => {
-      const out: unknown[] = [];
-      for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-        const r = await pc.getStats();
-        r.forEach((x: Record<string, unknown>) => { if (x.type === 'inbound-rtp' || x.type === 'outbound-rtp') out.push({ type: x.type, kind: x.kind, pr: x.packetsReceived, ps: x.packetsSent, fd: x.framesDecoded, fe: x.framesEncoded, tid: x.trackIdentifier }); });
-        out.push(pc.getTransceivers().map((t) => `${t.mid}:${t.currentDirection}:${t.receiver.track.kind}:${t.receiver.track.readyState}`));
-      }
-      return out;
-    })));
-    console.warn('DEBUG alice stats', JSON.stringify(await alice.evaluate(async () => {
-      const out: unknown[] = [];
-      for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-        const r = await pc.getStats();
-        r.forEach((x: Record<string, unknown>) => { if (x.type === 'outbound-rtp') out.push({ kind: x.kind, ps: x.packetsSent, fe: x.framesEncoded, q: x.qualityLimitationReason }); });
-        out.push(pc.getSenders().map((s) => `${s.track?.kind}:${s.track?.readyState}:${s.track?.enabled}:${s.track?.label}`));
-      }
-      return out;
-    })));
     await expectPlaying(alice, bobId);
     await expectPlaying(bob, aliceId);
     await waitForTiles(alice, 2);
@@ -282,7 +262,7 @@ describe(`the call screen (${engine.name})`, () => {
     await panel.getByTestId(`person-${bobId}`).getByTestId('person-hand').waitFor();
     await panel.getByTestId(`person-${bobId}`).getByTestId('person-muted').waitFor();
     await expectText(panel, '1 hand raised');
-    expect(await alice.getByRole('button', { name: 'People 2, 1 hand raised' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await alice.getByRole('button', { name: /^People 2\W+1 hand raised$/ }).getAttribute('aria-expanded')).toBe('true');
     // raised hands come first
     expect(await panel.locator('li').first().getAttribute('data-testid')).toBe(`person-${bobId}`);
     await shot(alice, 'people-panel');
@@ -294,7 +274,7 @@ describe(`the call screen (${engine.name})`, () => {
     await bob.getByLabel('Chat message').fill('second');
     await bob.getByRole('button', { name: 'Send' }).click();
     await expectText(alice.getByTestId('chat-unread'), '2', 10_000);
-    expect(await alice.getByRole('button', { name: 'Chat 2 unread', exact: true }).getAttribute('aria-expanded')).toBe('false');
+    expect(await alice.getByRole('button', { name: /^Chat\W+2\W+unread$/ }).getAttribute('aria-expanded')).toBe('false');
     await alice.getByTestId('chat-button').click();
     await expectText(alice.getByTestId('chat-lines'), 'second');
     await alice.getByTestId('chat-unread').waitFor({ state: 'detached' });
