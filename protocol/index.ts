@@ -508,12 +508,13 @@ export type TaskStateChangeEvent = z.infer<typeof taskStateChangeEventSchema>;
 export const MESSAGE_KINDS = ['chat', 'features'] as const;
 export const MAX_CHAT_CHARS = 2000;
 
-/** Published-media state a client shares with the room (mute, camera off, screen share). */
+/** State a client shares with the room: mute, camera off, screen share, a raised hand. */
 export const participantFeaturesSchema = z
   .object({
     audioMuted: z.boolean().optional(),
     videoMuted: z.boolean().optional(),
     screenSharing: z.boolean().optional(),
+    handRaised: z.boolean().optional(),
   })
   .strict();
 export type ParticipantFeatures = z.infer<typeof participantFeaturesSchema>;

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockUdpToSfu, expectPlaying, expectText, launchChromium, newContext, openRoomPage, selectedProtocols, selfId } from '../helpers/browser.ts';
+import { blockUdpToSfu, expectPlaying, expectText, launchChromium, newContext, openRoomPage, passPreJoin, selectedProtocols, selfId } from '../helpers/browser.ts';
 import { call, startStack, type TestStack } from '../helpers/localStack.ts';
 import { sfuPid } from '../helpers/roomOnStack.ts';
 import { bearer, type Idp, startIdp } from '../helpers/userEndpoints.ts';
@@ -206,10 +206,11 @@ describe.each(engines)('web client on $name', ({ name: engine, stackEnv }) => {
       await expectText(guest.getByRole('alert'), /only people with an invitation link/, 30_000);
       await shot(guest, 'ticket-refused');
 
-      await host.getByRole('button', { name: 'Copy an invitation link' }).click();
+      await host.getByRole('button', { name: 'Copy link: an invitation link' }).click();
       const link = await host.getByTestId('share-link').inputValue({ timeout: 10_000 });
       expect(link).toMatch(new RegExp(`^${stack.url}/t/[A-Za-z0-9_-]{16}$`));
       await guest.goto(link);
+      await passPreJoin(guest);
       await guest.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
       await expectText(guest.locator('header h1'), 'private-talk');
       const [hostId, guestId] = await Promise.all([selfId(host), selfId(guest)]);
@@ -217,6 +218,7 @@ describe.each(engines)('web client on $name', ({ name: engine, stackEnv }) => {
       await expectPlaying(guest, hostId);
       // a used-up or bogus link says so
       await guest.goto(`${stack.url}/t/AAAAAAAAAAAAAAAA`);
+      await passPreJoin(guest);
       await expectText(guest.getByRole('alert'), /invitation link is not valid/, 30_000);
       await Promise.all([host.context().close(), context.close()]);
     });
@@ -245,6 +247,7 @@ describe.each(engines)('web client on $name', ({ name: engine, stackEnv }) => {
       await expectText(page.getByTestId('incoming-event'), 'Dave is calling you', 20_000);
       await shot(page, 'incoming-call');
       await page.getByTestId('incoming-event').getByRole('button', { name: 'Join' }).click();
+      await passPreJoin(page);
       await page.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
       expect(new URL(page.url()).pathname).toBe('/call-carol');
       await context.close();

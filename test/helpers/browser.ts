@@ -93,7 +93,19 @@ export async function openRoomPage(context: BrowserContext, url: string, display
     };
   });
   await page.goto(url);
+  if (isRoomUrl(url)) await passPreJoin(page);
   return page;
+}
+
+/** A room's page (by its name or a share ticket): it opens on the pre-join screen. */
+const isRoomUrl = (url: string) => {
+  const path = new URL(url).pathname.replace(/^\/+|\/+$/g, '');
+  return path !== '' && !path.startsWith('c/') && !path.startsWith('auth/');
+};
+
+/** Joins from the pre-join screen as it is (camera and microphone as opened, the remembered name). */
+export async function passPreJoin(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.getByTestId('join-now').click({ timeout: timeoutMs });
 }
 
 /** Inbound RTP stats of the page's consumer connections, summed per kind. */

@@ -24,7 +24,11 @@ export async function startAndClaim(stack: TestStack, urlPath: string, timeoutMs
  * by itself when its server goes away, joining the URL again through the web client's own join flow
  * (web/src/api/joinRoom.ts: getRoomId, else claimRoom, else createRoom and claim until ready).
  */
-export async function joinWerift(stack: TestStack, urlPath: string, options: { publish?: boolean; rejoin?: boolean } = {}): Promise<WeriftParticipant> {
+export async function joinWerift(
+  stack: TestStack,
+  urlPath: string,
+  options: { publish?: boolean; rejoin?: boolean; displayName?: string; videoBitrate?: number; fps?: number } = {},
+): Promise<WeriftParticipant> {
   const res = await call(stack.url, 'GET', `/getRoomId?urlPath=${urlPath}`);
   if (res.status !== 200) throw new Error(`getRoomId ${res.status}`);
   const access = res.body as unknown as RoomAccessResponse;

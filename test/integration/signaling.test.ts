@@ -188,6 +188,15 @@ describe('messages, keepalive, $default', () => {
     expect(state.version).toBe(features.version);
     expect(state.participants.find((p) => p.id === alice.id)?.features).toEqual({ audioMuted: true, videoMuted: true });
 
+    // a raised hand is one more feature: in the room's state, with its version, until lowered
+    alice.ws.send({ action: 'message', data: { kind: 'features', features: { handRaised: true } } });
+    const raised = await bob.ws.nextOfType('message');
+    expect(raised).toMatchObject({ sender: alice.id, data: { kind: 'features', features: { handRaised: true } }, version: features.version! + 1 });
+    expect((await roomState(room.roomId, bob.token)).participants.find((p) => p.id === alice.id)?.features).toEqual({ audioMuted: true, videoMuted: true, handRaised: true });
+    alice.ws.send({ action: 'message', data: { kind: 'features', features: { handRaised: false } } });
+    expect((await bob.ws.nextOfType('message')).version).toBe(features.version! + 2);
+    expect((await roomState(room.roomId, bob.token)).participants.find((p) => p.id === alice.id)?.features.handRaised).toBe(false);
+
     alice.ws.send({ action: 'message', data: { kind: 'chat', text: '' } });
     expect((await errorOf(alice.ws, 'message')).status).toBe(400);
     alice.ws.send({ action: 'message', data: { kind: 'shout', text: 'x' } });

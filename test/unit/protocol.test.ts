@@ -54,6 +54,8 @@ describe('protocol schemas', () => {
     expect(message(roomMessageDataSchema, { kind: 'chat', text: 'hi' })).toBe('ok');
     expect(message(roomMessageDataSchema, { kind: 'chat', text: '' })).toBe('chat text is empty');
     expect(message(roomMessageDataSchema, { kind: 'features', features: { audioMuted: true } })).toBe('ok');
+    expect(message(roomMessageDataSchema, { kind: 'features', features: { handRaised: true } })).toBe('ok');
+    expect(message(roomMessageDataSchema, { kind: 'features', features: { handRaised: 1 } })).not.toBe('ok');
     expect(message(roomMessageDataSchema, { kind: 'features', features: { audioMuted: 'yes' } })).not.toBe('ok');
     expect(message(roomMessageDataSchema, { kind: 'features', features: { admin: true } })).not.toBe('ok');
   });

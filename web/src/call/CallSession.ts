@@ -28,9 +28,13 @@ import { watchConnection } from '../media/connectionWatch.ts';
 import { ConsumerLink } from '../media/ConsumerLink.ts';
 import { ProducerLink } from '../media/ProducerLink.ts';
 import { SignalingClient } from '../signaling/SignalingClient.ts';
+import type { LinkQuality } from '../media/linkQuality.ts';
 import { markJoin } from './joinTimeline.ts';
-import { type LocalMedia, openLocalMedia } from './localMedia.ts';
+import { deviceOf, type LocalMedia, openLocalMedia, openTrack } from './localMedia.ts';
+import { loadPreferences, savePreferences } from './preferences.ts';
+import { QualityMonitor } from './QualityMonitor.ts';
 import { markRecovery } from './recoveryLog.ts';
+import { SpeakerMonitor } from './SpeakerMonitor.ts';
 
 export type Phase = 'joining' | 'connecting' | 'in-call' | 'reconnecting' | 'closed' | 'left' | 'error';
 
@@ -44,6 +48,8 @@ export interface RemoteParticipant {
 
 export interface ChatLine {
   from: string;
+  /** The sender's participant id (one's own for one's own lines). */
+  fromId: string;
   text: string;
   at: number;
   mine: boolean;
@@ -70,11 +76,39 @@ export interface CallState {
   urlPath: string | undefined;
   /** What to call the room instead of its path (a call's: "Call with Alice"). */
   title: string | undefined;
-  /** Who the SFU says speaks (mediasoup's speaker observer; undefined: nobody, or an engine without one). */
-  dominantSpeakerId: string | undefined;
-  /** This client's connection as the SFU sees it (mediasoup; every few seconds). */
-  quality: ConnectionQuality | undefined;
+  /** Ids speaking now (one's own among them while one speaks), from audio levels. */
+  speaking: string[];
+  /**
+   * The remote participant the speaker view shows large: the loudest, with hysteresis, from the
+   * audio levels this client measures (call/SpeakerMonitor.ts), unless setDominantSpeaker() took over.
+   */
+  dominantSpeakerId?: string;
+  /** Each remote participant's connection, from the receiving connection's stats (call/QualityMonitor.ts). */
+  quality: Record<string, LinkQuality>;
+  /** Short notices (someone joined or left), newest last; each goes by itself after a few seconds. */
+  toasts: Toast[];
+  /** The camera and microphone in use (their tracks' settings) and the speaker chosen. */
+  devices: { audioInputId?: string; videoInputId?: string; audioOutputId?: string };
+  /** This client's own connection as the SFU sees it (mediasoup; every few seconds). */
+  sfuQuality: ConnectionQuality | undefined;
 }
+
+export interface Toast {
+  id: number;
+  text: string;
+}
+
+/** What the pre-join screen settled: its camera and microphone (handed over, not opened again) and what to join with off. */
+export interface JoinChoice {
+  media?: LocalMedia;
+  audioOff: boolean;
+  videoOff: boolean;
+}
+
+/** A video as the layout shows it, for layer selection: its size on screen and whether it is seen at all. */
+export type { VideoView };
+
+const TOAST_MS = 4000;
 
 /** Where the call comes from: the room's URL, or a share ticket. */
 export type JoinSource = { kind: 'path'; urlPath: string } | { kind: 'ticket'; ticketId: string };
@@ -88,7 +122,7 @@ const initial: CallState = {
   selfId: undefined,
   local: undefined,
   localScreen: undefined,
-  features: { audioMuted: false, videoMuted: false, screenSharing: false },
+  features: { audioMuted: false, videoMuted: false, screenSharing: false, handRaised: false },
   participants: [],
   chat: [],
   closedReason: undefined,
@@ -96,8 +130,11 @@ const initial: CallState = {
   creator: false,
   urlPath: undefined,
   title: undefined,
-  dominantSpeakerId: undefined,
-  quality: undefined,
+  speaking: [],
+  quality: {},
+  toasts: [],
+  devices: {},
+  sfuQuality: undefined,
 };
 
 /** `?simulcast=off` publishes the camera as one full-size stream (for comparing, and for debugging). */
@@ -123,8 +160,14 @@ export class CallSession {
   private rejoining: Promise<void> | undefined;
   /** Stops watching the media connections. */
   private readonly unwatch: (() => void)[] = [];
-  /** The latest views the layout reported, as sent to the SFU. */
+  private speakers: SpeakerMonitor | undefined;
+  private qualityMonitor: QualityMonitor | undefined;
+  /** Set once the SFU names the dominant speaker: the client's own guess then stays out. */
+  private dominantFromServer = false;
   private views: VideoView[] = [];
+  private toastSeq = 0;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The latest views as sent to the SFU. */
   private viewsSent = '';
 
   private urlPath: string;
@@ -134,6 +177,8 @@ export class CallSession {
     private readonly config: ClientConfig,
     private readonly source: JoinSource,
     private readonly displayName: string,
+    /** From the pre-join screen; without one, the remembered devices and choices. */
+    private readonly choice?: JoinChoice,
   ) {
     this.api = new RoomsApi(config.apiUrl);
     this.urlPath = source.kind === 'path' ? source.urlPath : '';
@@ -148,17 +193,26 @@ export class CallSession {
 
   /** Joins: finds, claims or starts the room, then connects media and signaling. */
   async start(): Promise<void> {
-    this.set({ ...initial, phase: 'joining' });
-    // camera and microphone open while the room is found and signaling connects
-    this.mediaReady = openLocalMedia().then((media) => {
+    const prefs = loadPreferences();
+    this.set({ ...initial, phase: 'joining', devices: { ...(prefs.audioOutputId && { audioOutputId: prefs.audioOutputId }) } });
+    (globalThis as { __callSession?: CallSession }).__callSession = this; // for tests, and for a look from the console
+    const audioOff = this.choice?.audioOff ?? prefs.joinAudioOff;
+    const videoOff = this.choice?.videoOff ?? prefs.joinVideoOff;
+    // camera and microphone (the pre-join screen's, else opened now) while the room is found and signaling connects
+    const opened = this.choice?.media ? Promise.resolve(this.choice.media) : openLocalMedia({ audioId: prefs.audioInputId, videoId: prefs.videoInputId });
+    this.mediaReady = opened.then((media) => {
       markJoin('media-open');
       this.media = media;
       if (this.disposed) this.stopLocal();
+      if (media.audio) media.audio.enabled = !audioOff;
+      if (media.video) media.video.enabled = !videoOff;
+      for (const track of [media.audio, media.video]) if (track) this.watchTrack(track);
       // a missing device shows to the others as muted / camera off
       this.set({
         local: media.stream,
         notice: media.problem,
-        features: { ...this.state.features, audioMuted: !media.audio, videoMuted: !media.video },
+        features: { ...this.state.features, audioMuted: !media.audio || audioOff, videoMuted: !media.video || videoOff },
+        devices: this.devicesInUse(),
       });
       return media;
     });
@@ -298,10 +352,12 @@ export class CallSession {
     this.set({ phase: 'in-call' });
     const media = await this.mediaReady!;
     if (this.disposed) return;
+    this.startMonitors();
     this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data), simulcastWanted());
     this.watch('producer', this.producer.pc);
     await this.producer.start(media.stream, media.audio, media.video);
-    if (this.state.features.audioMuted || this.state.features.videoMuted || this.state.features.screenSharing) {
+    const { audioMuted, videoMuted, screenSharing, handRaised } = this.state.features;
+    if (audioMuted || videoMuted || screenSharing || handRaised) {
       // the others learn our state (a missing device, a mute from before a rejoin)
       if (this.state.localScreen) {
         const track = this.state.localScreen.getVideoTracks()[0];
@@ -341,7 +397,7 @@ export class CallSession {
         return this.onEvent(frame);
       case 'message':
         if (frame.data.kind === 'chat') {
-          this.set({ chat: [...this.state.chat, { from: this.nameOf(frame.sender), text: frame.data.text, at: Date.now(), mine: false }] });
+          this.set({ chat: [...this.state.chat, { from: this.nameOf(frame.sender), fromId: frame.sender, text: frame.data.text, at: Date.now(), mine: false }] });
         } else {
           if (frame.version !== undefined) this.version = Math.max(this.version, frame.version);
           const p = this.state.participants.find((x) => x.id === frame.sender);
@@ -369,8 +425,8 @@ export class CallSession {
       return;
     }
     // what the SFU tells about the room and this client's connection
-    if (data.dominantSpeaker !== undefined) this.set({ dominantSpeakerId: data.dominantSpeaker ?? undefined });
-    if (data.quality) this.set({ quality: data.quality });
+    if (data.dominantSpeaker !== undefined) this.setDominantSpeaker(data.dominantSpeaker ?? undefined);
+    if (data.quality) this.set({ sfuQuality: data.quality });
     if (!data.description && !data.candidate) return;
     // the one consumer connection, made with the SFU's first offer
     if (!this.consumer) {
@@ -391,12 +447,18 @@ export class CallSession {
     this.version = Math.max(this.version, event.version);
     switch (event.type) {
       case 'ParticipantJoinedEvent':
-        if (event.participant.id !== this.selfId) this.upsert(event.participant.id, event.participant.displayName, event.participant.features);
+        if (event.participant.id === this.selfId) return;
+        if (!this.state.participants.some((p) => p.id === event.participant.id)) {
+          if (event.participant.displayName) this.names.set(event.participant.id, event.participant.displayName);
+          this.toast(`${this.nameOf(event.participant.id)} joined`);
+        }
+        this.upsert(event.participant.id, event.participant.displayName, event.participant.features);
         return;
       case 'ParticipantUpdatedEvent':
         this.upsert(event.participant.id, event.participant.displayName, event.participant.features);
         return;
       case 'ParticipantLeftEvent':
+        if (this.state.participants.some((p) => p.id === event.participantId)) this.toast(`${this.nameOf(event.participantId)} left`);
         this.departed.add(event.participantId);
         this.consumer?.forget(event.participantId);
         this.set({ participants: this.state.participants.filter((p) => p.id !== event.participantId) });
@@ -463,6 +525,12 @@ export class CallSession {
     this.sendFeatures();
   }
 
+  /** Raises or lowers one's hand: a feature like mute, so it is in the room's state for whoever joins later. */
+  toggleHand(): void {
+    this.set({ features: { ...this.state.features, handRaised: !this.state.features.handRaised } });
+    this.sendFeatures();
+  }
+
   async toggleScreen(): Promise<void> {
     if (this.state.features.screenSharing) return this.stopScreen();
     let stream: MediaStream;
@@ -488,44 +556,136 @@ export class CallSession {
     this.sendFeatures();
   }
 
-  /** Switches camera or microphone without renegotiating. */
+  /** Switches camera or microphone in place (replaceTrack: no renegotiation), and remembers the choice. */
   async useDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    const media = await openLocalMedia(kind === 'audio' ? { audioId: deviceId } : { videoId: deviceId }).catch(() => undefined);
-    const track = kind === 'audio' ? media?.audio : media?.video;
+    const track = await openTrack(kind, deviceId).catch(() => undefined);
     if (!track || !this.media) {
       this.set({ notice: `That ${kind === 'audio' ? 'microphone' : 'camera'} could not be opened.` });
       return;
     }
-    const old = kind === 'audio' ? this.media.audio : this.media.video;
+    await this.swapTrack(kind, track);
+    savePreferences(kind === 'audio' ? { audioInputId: deviceOf(track) ?? deviceId } : { videoInputId: deviceOf(track) ?? deviceId });
+  }
+
+  /** Plays everyone's audio on this output device (setSinkId in each tile), and remembers it. */
+  setAudioOutput(deviceId: string): void {
+    this.set({ devices: { ...this.state.devices, audioOutputId: deviceId } });
+    savePreferences({ audioOutputId: deviceId });
+  }
+
+  private async swapTrack(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
+    const media = this.media!;
+    const old = kind === 'audio' ? media.audio : media.video;
     if (old) {
-      this.media.stream.removeTrack(old);
+      media.stream.removeTrack(old);
       old.stop();
     }
-    media?.stream.getTracks().forEach((t) => t !== track && t.stop());
-    track.enabled = !(kind === 'audio' ? this.state.features.audioMuted : this.state.features.videoMuted);
-    this.media.stream.addTrack(track);
-    if (kind === 'audio') this.media.audio = track;
-    else this.media.video = track;
+    // a device chosen where there was none unmutes it; otherwise the mute state stays
+    const wasMissing = !old;
+    track.enabled = !(kind === 'audio' ? this.state.features.audioMuted : this.state.features.videoMuted) || wasMissing;
+    media.stream.addTrack(track);
+    if (kind === 'audio') media.audio = track;
+    else media.video = track;
+    this.watchTrack(track);
     await this.producer?.replace(kind, track);
-    this.set({ local: new MediaStream(this.media.stream.getTracks()) });
+    const features = !wasMissing ? this.state.features : { ...this.state.features, ...(kind === 'audio' ? { audioMuted: !track.enabled } : { videoMuted: !track.enabled }) };
+    this.set({ local: new MediaStream(media.stream.getTracks()), devices: this.devicesInUse(), features });
+    if (features !== this.state.features || wasMissing) this.sendFeatures();
+  }
+
+  /** A camera or microphone that ends by itself was unplugged (or taken away): fall back to the default one, and say so. */
+  private watchTrack(track: MediaStreamTrack): void {
+    track.addEventListener('ended', () => void this.deviceLost(track));
+  }
+
+  private async deviceLost(track: MediaStreamTrack): Promise<void> {
+    const kind = track.kind === 'audio' ? 'audio' : 'video';
+    const media = this.media;
+    if (this.disposed || !media || (kind === 'audio' ? media.audio : media.video) !== track) return;
+    const what = kind === 'audio' ? 'microphone' : 'camera';
+    const lostLabel = track.label || `Your ${what}`;
+    const next = await openTrack(kind).catch(() => undefined);
+    if (next && next.readyState === 'live' && (kind === 'audio' ? media.audio : media.video) === track) {
+      await this.swapTrack(kind, next);
+      this.set({ notice: `${lostLabel} was disconnected: now using ${next.label || `the default ${what}`}.` });
+      return;
+    }
+    next?.stop();
+    media.stream.removeTrack(track);
+    if (kind === 'audio') media.audio = undefined;
+    else media.video = undefined;
+    await this.producer?.replace(kind, null);
+    this.set({
+      local: new MediaStream(media.stream.getTracks()),
+      devices: this.devicesInUse(),
+      features: { ...this.state.features, ...(kind === 'audio' ? { audioMuted: true } : { videoMuted: true }) },
+      notice: `${lostLabel} was disconnected and there is no other ${what}: connect one and choose it in Devices.`,
+    });
+    this.sendFeatures();
+  }
+
+  private devicesInUse(): CallState['devices'] {
+    const audioInputId = deviceOf(this.media?.audio);
+    const videoInputId = deviceOf(this.media?.video);
+    const { audioOutputId } = this.state.devices;
+    return { ...(audioInputId && { audioInputId }), ...(videoInputId && { videoInputId }), ...(audioOutputId && { audioOutputId }) };
+  }
+
+  /**
+   * The dominant speaker as the SFU names it (its active-speaker events, once it sends them): from
+   * then on this client's own guess from audio levels stays out of `dominantSpeakerId`.
+   */
+  setDominantSpeaker(peerId: string | undefined): void {
+    this.dominantFromServer = true;
+    this.set({ dominantSpeakerId: peerId });
+  }
+
+  private startMonitors(): void {
+    this.speakers ??= new SpeakerMonitor(
+      () => {
+        const tracks = this.consumer?.audioTracks() ?? new Map<string, MediaStreamTrack>();
+        for (const p of this.state.participants) if (p.features.audioMuted) tracks.delete(p.id);
+        for (const id of tracks.keys()) if (this.departed.has(id)) tracks.delete(id);
+        return tracks;
+      },
+      () => (this.media?.audio && !this.state.features.audioMuted ? { id: this.selfId, track: this.media.audio } : undefined),
+      ({ speaking, dominant }) => this.set({ speaking, ...(!this.dominantFromServer && { dominantSpeakerId: dominant }) }),
+    );
+    this.speakers.start();
+    this.qualityMonitor ??= new QualityMonitor(
+      () => this.consumer?.pc,
+      (trackId) => this.consumer?.ownerOfTrack(trackId),
+      (quality) => this.set({ quality }),
+    );
+    this.qualityMonitor.start();
+  }
+
+  private toast(text: string): void {
+    const id = ++this.toastSeq;
+    this.set({ toasts: [...this.state.toasts.slice(-2), { id, text }] });
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.set({ toasts: this.state.toasts.filter((t) => t.id !== id) });
+    }, TOAST_MS);
+    this.timers.add(timer);
   }
 
   sendChat(text: string): void {
     const trimmed = text.trim();
     if (!trimmed) return;
     if (this.signaling?.send({ action: 'message', data: { kind: 'chat', text: trimmed.slice(0, 2000) } })) {
-      this.set({ chat: [...this.state.chat, { from: 'You', text: trimmed, at: Date.now(), mine: true }] });
+      this.set({ chat: [...this.state.chat, { from: 'You', fromId: this.selfId, text: trimmed, at: Date.now(), mine: true }] });
     } else {
       this.set({ notice: 'Not connected: the message was not sent.' });
     }
   }
 
   /**
-   * How the page shows each remote video (device pixels; hidden ones too): the SFU picks each one's
+   * How the page shows each remote video (CSS pixels; hidden ones too): the SFU picks each one's
    * simulcast layer from it and pauses those nobody sees. Sent when it changes.
    */
   reportVideoViews(views: VideoView[]): void {
-    this.views = views;
+    this.views = [...views].sort((a, b) => `${a.peerId}/${a.source}`.localeCompare(`${b.peerId}/${b.source}`));
     this.sendViews();
   }
 
@@ -537,7 +697,10 @@ export class CallSession {
   private sendViews(): void {
     const json = JSON.stringify(this.views);
     if (!this.consumer || json === this.viewsSent) return;
-    if (this.signaling?.send({ action: 'handshake', data: { type: 'consumer', videoViews: this.views, sender: this.selfId, roomId: this.roomId } })) this.viewsSent = json;
+    // the SFU takes device pixels, whole ones (a tile is laid out in CSS pixels)
+    const scale = typeof devicePixelRatio === 'number' && devicePixelRatio > 0 ? devicePixelRatio : 1;
+    const videoViews = this.views.map((v) => ({ ...v, width: Math.round(v.width * scale), height: Math.round(v.height * scale) }));
+    if (this.signaling?.send({ action: 'handshake', data: { type: 'consumer', videoViews, sender: this.selfId, roomId: this.roomId } })) this.viewsSent = json;
   }
 
   /** Shows a notice (a failed action the UI started). */
@@ -562,6 +725,13 @@ export class CallSession {
   private teardown(): void {
     this.closeConnections();
     this.stopLocal();
+    // these outlive a rejoin (they read the connections of the moment), not the call
+    this.speakers?.close();
+    this.speakers = undefined;
+    this.qualityMonitor?.close();
+    this.qualityMonitor = undefined;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   /** Signaling and both media connections go; local media stays. */

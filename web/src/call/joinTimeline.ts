@@ -6,6 +6,7 @@
  */
 export const JOIN_STEPS = [
   'config-loaded',
+  'join-clicked',
   'room-found',
   'socket-open',
   'identified',

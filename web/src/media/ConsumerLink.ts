@@ -54,6 +54,22 @@ export class ConsumerLink extends PeerLink {
     return this.screens.get(peerId);
   }
 
+  /** Whose a received track is, by the track's id (as getStats names it). */
+  ownerOfTrack(trackId: string): string | undefined {
+    for (const [track, owner] of this.owners) if (track.id === trackId) return owner.peerId;
+    return undefined;
+  }
+
+  /** Every participant's microphone that arrives, by participant id. */
+  audioTracks(): Map<string, MediaStreamTrack> {
+    const tracks = new Map<string, MediaStreamTrack>();
+    for (const [peerId, stream] of this.cameras) {
+      const audio = stream.getAudioTracks()[0];
+      if (audio) tracks.set(peerId, audio);
+    }
+    return tracks;
+  }
+
   handleOffer(description: RTCSessionDescriptionInit): Promise<void> {
     markJoin('subscribe-offer-received');
     this.queue = this.queue.then(async () => {

@@ -1,25 +1,44 @@
-/** Camera and microphone choice. */
+/** A camera, microphone or speaker choice that shows the device in use. */
 import { useEffect, useState } from 'react';
 
-export function DevicePicker({ kind, onChoose }: { kind: 'audioinput' | 'videoinput'; onChoose: (deviceId: string) => void }) {
+export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
+
+const LABELS: Record<DeviceKind, string> = { audioinput: 'Microphone', videoinput: 'Camera', audiooutput: 'Speaker' };
+
+/** The browser's devices of `kind`, kept current as devices come and go. */
+export function useDevices(kind: DeviceKind, refresh?: unknown): MediaDeviceInfo[] {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   useEffect(() => {
-    const load = () => navigator.mediaDevices?.enumerateDevices().then((all) => setDevices(all.filter((d) => d.kind === kind)), () => undefined);
+    const load = () => navigator.mediaDevices?.enumerateDevices().then((all) => setDevices(all.filter((d) => d.kind === kind && d.deviceId !== '')), () => undefined);
     void load();
     navigator.mediaDevices?.addEventListener('devicechange', load);
     return () => navigator.mediaDevices?.removeEventListener('devicechange', load);
-  }, [kind]);
-  if (devices.length < 1) return null;
-  const label = kind === 'audioinput' ? 'Microphone' : 'Camera';
+    // `refresh`: labels arrive once access was granted
+  }, [kind, refresh]);
+  return devices;
+}
+
+/** Speakers can be chosen where media elements can change their output (setSinkId). */
+export const canChooseSpeaker = () => typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+export function DevicePicker({ kind, value, onChoose, refresh }: { kind: DeviceKind; value: string | undefined; onChoose: (deviceId: string) => void; refresh?: unknown }) {
+  const devices = useDevices(kind, refresh);
+  if (devices.length < 1 || (kind === 'audiooutput' && !canChooseSpeaker())) return null;
+  const label = LABELS[kind];
+  const known = value !== undefined && devices.some((d) => d.deviceId === value);
+  // the device in use; a speaker nobody chose plays on the default one (listed first)
+  const selected = known ? value : kind === 'audiooutput' ? devices[0]!.deviceId : (value ?? '');
   return (
     <label className="device">
       {label}
-      <select aria-label={label} onChange={(e) => onChoose(e.target.value)} defaultValue="">
-        <option value="" disabled>
-          Choose…
-        </option>
+      <select value={selected} onChange={(e) => onChoose(e.target.value)} data-testid={`picker-${kind}`}>
+        {!known && kind !== 'audiooutput' && (
+          <option value={selected} disabled>
+            {value ? 'Unknown device' : `No ${label.toLowerCase()}`}
+          </option>
+        )}
         {devices.map((d, i) => (
-          <option key={d.deviceId || i} value={d.deviceId}>
+          <option key={d.deviceId} value={d.deviceId}>
             {d.label || `${label} ${i + 1}`}
           </option>
         ))}
