@@ -25,16 +25,7 @@ export class ConsumerLink extends PeerLink {
     super(iceServers, send, {});
     this.pc.ontrack = (e) => {
       const owner = e.streams[0] ? parseMediaStreamId(e.streams[0].id) : undefined;
-      if (!owner) return;
-      const streams = owner.screen ? this.screens : this.cameras;
-      let stream = streams.get(owner.peerId);
-      if (!stream) {
-        stream = new MediaStream();
-        streams.set(owner.peerId, stream);
-      }
-      stream.addTrack(e.track);
-      this.owners.set(e.track, owner);
-      this.onTracks(owner.peerId);
+      if (owner) this.assign(e.track, owner);
     };
     this.pc.oniceconnectionstatechange = () => {
       if (this.pc.iceConnectionState === 'connected' || this.pc.iceConnectionState === 'completed') markJoin('ice-connected');
@@ -80,6 +71,7 @@ export class ConsumerLink extends PeerLink {
       this.send({ ...this.base(), description: { type: 'answer', sdp: this.pc.localDescription!.sdp } });
       markJoin('subscribe-answered');
       this.dropStopped();
+      this.reassignRecycled();
     });
     return this.queue;
   }
@@ -89,6 +81,51 @@ export class ConsumerLink extends PeerLink {
     for (const [track, owner] of this.owners) if (owner.peerId === peerId) this.owners.delete(track);
     this.cameras.delete(peerId);
     this.screens.delete(peerId);
+  }
+
+  /** Puts a received track in its publisher's camera or screen stream (out of another's, if it was). */
+  private assign(track: MediaStreamTrack, owner: { peerId: string; screen: boolean }): void {
+    const before = this.owners.get(track);
+    if (before && before.peerId === owner.peerId && before.screen === owner.screen) return;
+    if (before) this.release(track, before);
+    const streams = owner.screen ? this.screens : this.cameras;
+    let stream = streams.get(owner.peerId);
+    if (!stream) {
+      stream = new MediaStream();
+      streams.set(owner.peerId, stream);
+    }
+    stream.addTrack(track);
+    this.owners.set(track, owner);
+    this.onTracks(owner.peerId);
+  }
+
+  private release(track: MediaStreamTrack, owner: { peerId: string; screen: boolean }): void {
+    this.owners.delete(track);
+    const streams = owner.screen ? this.screens : this.cameras;
+    const stream = streams.get(owner.peerId);
+    stream?.removeTrack(track);
+    if (stream && stream.getTracks().length === 0) streams.delete(owner.peerId);
+    this.onTracks(owner.peerId);
+  }
+
+  /**
+   * A section the SFU gives to another publisher (a recycled m-line) may fire no track event: each
+   * live section's msid in the offer says whose its track is now.
+   */
+  private reassignRecycled(): void {
+    const sdp = this.pc.remoteDescription?.sdp ?? '';
+    const msidByMid = new Map<string, string>();
+    for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+      const mid = /\na=mid:(\S+)/.exec(section)?.[1];
+      const msid = /\na=msid:(\S+)/.exec(section)?.[1];
+      if (mid && msid) msidByMid.set(mid, msid);
+    }
+    for (const transceiver of this.pc.getTransceivers()) {
+      const live = transceiver.currentDirection === 'recvonly' || transceiver.currentDirection === 'sendrecv';
+      const streamId = transceiver.mid ? msidByMid.get(transceiver.mid) : undefined;
+      const owner = live && streamId ? parseMediaStreamId(streamId) : undefined;
+      if (owner) this.assign(transceiver.receiver.track, owner);
+    }
   }
 
   /** Tracks of sections the SFU stopped (rejected or inactive) leave their streams. */

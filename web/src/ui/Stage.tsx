@@ -12,7 +12,8 @@ import { type TileProps, VideoTile } from './VideoTile.tsx';
 
 export type StageTile = LayoutTile & Omit<TileProps, 'id' | 'kind' | 'self' | 'style' | 'role' | 'onAspect' | 'tileRef' | 'handlers' | 'children'>;
 
-const CORNERS: Corner[] = ['bottom-right', 'bottom-left', 'top-left', 'top-right'];
+// round the stage, away from the names (bottom left of each tile) as long as possible
+const CORNERS: Corner[] = ['bottom-right', 'top-right', 'top-left', 'bottom-left'];
 const REPORT_DELAY_MS = 250;
 
 export function Stage({ tiles, mode, dominant, aspectHint, onViews }: { tiles: StageTile[]; mode: LayoutMode; dominant: string | undefined; aspectHint: number | undefined; onViews: (views: VideoView[]) => void }) {

@@ -99,8 +99,8 @@ export function VideoTile({ id, label, stream, self, kind, audioMuted, videoMute
             <CameraOffIcon /> <span className="sr-only">camera off</span>
           </span>
         )}
+        {quality && <QualityBars quality={quality} />}
       </figcaption>
-      {quality && <QualityBars quality={quality} />}
       {children}
     </figure>
   );
