@@ -136,6 +136,23 @@ describe('Room', () => {
     expect(room.participantCount).toBe(2);
   });
 
+  it('the last other participant leaving sends no offer of only stopped sections; the next one\'s tracks come in one offer', async () => {
+    for (const p of ['alice', 'bob']) await room.handleHandshake(producerOffer(p));
+    await answerAll();
+    const alices = engine.consumer('alice')!;
+    expect(alices.offers).toEqual([['bob:0', 'bob:1']]);
+    room.leave('bob');
+    await answerAll();
+    expect(alices.offers).toHaveLength(1);
+    await room.handleHandshake(producerOffer('carol'));
+    await answerAll();
+    expect(alices.offers).toEqual([
+      ['bob:0', 'bob:1'],
+      ['carol:0', 'carol:1'],
+    ]);
+    expect(engine.consumers.filter((c) => c.peerId === 'alice')).toHaveLength(1);
+  });
+
   it('bad input gets an error handshake to the sender only; nothing else changes', async () => {
     await room.handleHandshake(producerOffer('alice'));
     await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: ROOM, description: { type: 'offer', sdp: 'garbage' } });

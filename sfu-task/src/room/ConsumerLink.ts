@@ -117,6 +117,10 @@ export class ConsumerLink {
     if (this.closed || this.pending) return;
     const tracks = this.wanted;
     if (!this.offerDue && sameTracks(tracks, this.answered)) return;
+    // Nothing left to receive: no offer of only inactive sections (a browser whose every bundled
+    // section is off drops its transport, and later offers never bring it back). The client drops
+    // the leaver's tiles on ParticipantLeftEvent; the next offer, with someone's tracks, stops these.
+    if (!this.offerDue && tracks.length === 0) return;
     const undo = this.gate.hold();
     let offer: SessionDescription;
     try {
