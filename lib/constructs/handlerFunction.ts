@@ -15,6 +15,8 @@ import { REPO_ROOT, repoPath } from '../paths.ts';
 
 export const HANDLER_RUNTIME = Runtime.NODEJS_22_X;
 export const HANDLER_ARCHITECTURE = Architecture.ARM_64;
+/** Memory of every handler function unless its props say otherwise (none does today; the cost model reads it). */
+export const HANDLER_MEMORY_MIB = 512;
 
 /**
  * esbuild's ESM output has no `require`; bundled CommonJS dependencies (parts of the AWS SDK) call
@@ -56,7 +58,7 @@ export class HandlerFunction extends Construct {
       description: `${props.trigger}: ${props.entry}`,
       runtime: HANDLER_RUNTIME,
       architecture: HANDLER_ARCHITECTURE,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? HANDLER_MEMORY_MIB,
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,

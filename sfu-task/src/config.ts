@@ -13,6 +13,9 @@ export const ENGINES = ['werift', 'mediasoup'] as const;
 export type EngineName = (typeof ENGINES)[number];
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
+/** KEEPALIVE_SECONDS unset (the task definition leaves it so): a keepalive after this long without sending. */
+export const DEFAULT_KEEPALIVE_SECONDS = 240;
+
 /** API Gateway closes WebSocket connections after 2 hours: re-identify on a new one before that. */
 const MAX_CONNECTION_SECONDS = 2 * 60 * 60;
 
@@ -96,7 +99,7 @@ const schema = z
     MEDIASOUP_RTC_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '0' ? undefined : v), port('MEDIASOUP_RTC_PORT')),
     MEDIASOUP_WORKERS: wholeNumber('MEDIASOUP_WORKERS', 1, 64, 'a whole number'),
     ROOM_IDLE_SECONDS: positiveSeconds('ROOM_IDLE_SECONDS', 300),
-    KEEPALIVE_SECONDS: positiveSeconds('KEEPALIVE_SECONDS', 240, 540),
+    KEEPALIVE_SECONDS: positiveSeconds('KEEPALIVE_SECONDS', DEFAULT_KEEPALIVE_SECONDS, 540),
     SIGNALING_ROTATE_SECONDS: positiveSeconds('SIGNALING_ROTATE_SECONDS', 110 * 60, MAX_CONNECTION_SECONDS - 60),
     HEALTH_FILE: z.preprocess(blankToUndefined, z.string().optional()),
     POWERTOOLS_LOG_LEVEL: z.preprocess(

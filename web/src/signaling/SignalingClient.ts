@@ -17,7 +17,8 @@ type Events<F> = {
   open: [];
 };
 
-const KEEPALIVE_MS = 5 * 60_000;
+/** A keepalive this often (API Gateway closes connections idle for 10 minutes). */
+export const KEEPALIVE_MS = 5 * 60_000;
 
 /** `F`: the frames this kind of peer gets (a room peer's, or a user endpoint's). */
 export class SignalingClient<F extends ServerFrame | EndpointServerFrame = ServerFrame> extends Emitter<Events<F>> {
