@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPlaying, expectText, launchChromium, newContext, openRoomPage, selfId } from '../helpers/browser.ts';
+import { expectPlaying, expectText, launchChromium, newContext, openRoomPage, recordPeerConnections, selfId } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { joinWerift } from '../helpers/roomOnStack.ts';
 import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
@@ -189,17 +189,7 @@ describe(`the call screen (${engine.name})`, () => {
 
   it('joins with the camera off as chosen; one person: one\'s own view fills the stage; axe on the call finds nothing serious', async () => {
     alice = await aliceContext.newPage();
-    await alice.addInitScript(() => {
-      const w = window as unknown as { __pcs: RTCPeerConnection[]; RTCPeerConnection: typeof RTCPeerConnection };
-      const Original = w.RTCPeerConnection;
-      w.__pcs = [];
-      w.RTCPeerConnection = class extends Original {
-        constructor(config?: RTCConfiguration) {
-          super(config);
-          w.__pcs.push(this);
-        }
-      };
-    });
+    await recordPeerConnections(alice);
     await alice.goto(`${stack.url}/${ROOM}`);
     await alice.getByTestId('prejoin-camera').click();
     expect(await alice.getByTestId('prejoin-camera').getAttribute('aria-pressed')).toBe('true');

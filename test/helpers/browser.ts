@@ -77,10 +77,8 @@ export async function selectedProtocols(page: Page): Promise<string[]> {
   });
 }
 
-export async function openRoomPage(context: BrowserContext, url: string, displayName: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.addInitScript((name) => localStorage.setItem('video-rooms.displayName', name), displayName);
-  // test instrumentation: remember every peer connection the page makes, for getStats
+/** Test instrumentation: the page remembers every peer connection it makes (`window.__pcs`), for getStats. */
+export async function recordPeerConnections(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const w = window as unknown as { __pcs: RTCPeerConnection[]; RTCPeerConnection: typeof RTCPeerConnection };
     const Original = w.RTCPeerConnection;
@@ -92,6 +90,12 @@ export async function openRoomPage(context: BrowserContext, url: string, display
       }
     };
   });
+}
+
+export async function openRoomPage(context: BrowserContext, url: string, displayName: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.addInitScript((name) => localStorage.setItem('video-rooms.displayName', name), displayName);
+  await recordPeerConnections(page);
   await page.goto(url);
   if (isRoomUrl(url)) await passPreJoin(page);
   return page;
