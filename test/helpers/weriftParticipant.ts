@@ -342,9 +342,12 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
 
   /** Dispatches a server frame (`{type: "handshake", data}`, events, ...). */
   handleFrame(frame: unknown): void {
-    const f = frame as { type?: string; data?: HandshakeFrameData; event?: { type?: string; cause?: string } };
+    const f = frame as { type?: string; data?: HandshakeFrameData; event?: { type?: string; cause?: string; participantId?: string } };
     if (f.type === 'handshake' && f.data) void this.handleHandshake(f.data);
     else if (f.type === 'event' && f.event?.type === 'RoomClosedEvent' && f.event.cause === 'server-gone') void this.rejoin();
+    // As the web client drops a leaver's tiles: the SFU sends no offer of only stopped sections when
+    // the last remote participant goes, so the leave event is what says its tracks are gone.
+    else if (f.type === 'event' && f.event?.type === 'ParticipantLeftEvent' && f.event.participantId) this.consumer?.peers.delete(f.event.participantId);
   }
 
   /** Handles one handshake `data` from the SFU. */
@@ -401,7 +404,7 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     return s;
   }
 
-  /** Remote peers whose tracks the consumer connection carries now (live sections of the SFU's latest offer). */
+  /** Remote peers whose tracks the consumer connection carries now (live sections of the SFU's latest offer, less those who left since). */
   consumerPeers(): string[] {
     return this.consumer && !this.consumer.closed ? [...this.consumer.peers] : [];
   }

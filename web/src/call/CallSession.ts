@@ -225,7 +225,7 @@ export class CallSession {
     void this.api.roomState(this.roomId, this.token).then((state) => {
       this.version = Math.max(this.version, state.version);
       this.set({ access: state.access });
-      for (const p of state.participants) if (p.id !== this.selfId) this.roster.upsert(p.id, p.displayName, p.features);
+      this.roster.applyState(state.participants.filter((p) => p.id !== this.selfId), state.version);
     }, () => undefined);
     this.set({ phase: 'in-call' });
     const media = await this.devices.ready!;
@@ -324,6 +324,8 @@ export class CallSession {
   private onEvent({ event }: EventFrame): void {
     if (event.version <= this.version && event.type !== 'RoomClosedEvent') return; // already known
     this.version = Math.max(this.version, event.version);
+    const about = event.type === 'ParticipantLeftEvent' ? event.participantId : 'participant' in event ? event.participant.id : undefined;
+    if (about) this.roster.noteEvent(about, event.version);
     switch (event.type) {
       case 'ParticipantJoinedEvent':
         if (event.participant.id !== this.selfId) this.roster.joined(event.participant.id, event.participant.displayName, event.participant.features);

@@ -12,6 +12,8 @@ const NOTICE_MS = 4000;
 export class Roster {
   private readonly names = new Map<string, string>();
   private readonly departed = new Set<string>();
+  /** The room version of the last event applied per participant. */
+  private readonly eventVersions = new Map<string, number>();
   private noticeSeq = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -34,6 +36,23 @@ export class Roster {
     };
     const index = participants.findIndex((p) => p.id === id);
     this.store.set({ participants: index < 0 ? [...participants, next] : participants.map((p) => (p.id === id ? next : p)) });
+  }
+
+  /**
+   * The room's state as read on arrival (version `version`): each participant in it, except one an
+   * event newer than that state already told about (a mute announced while the read was under way)
+   * and one who has left since.
+   */
+  applyState(participants: readonly { id: string; displayName?: string; features: ParticipantFeatures }[], version: number): void {
+    for (const p of participants) {
+      if (this.departed.has(p.id) || (this.eventVersions.get(p.id) ?? -1) > version) continue;
+      this.upsert(p.id, p.displayName, p.features);
+    }
+  }
+
+  /** An event about `id` at room version `version` was applied (a room state older than it is stale for `id`). */
+  noteEvent(id: string, version: number): void {
+    this.eventVersions.set(id, Math.max(version, this.eventVersions.get(id) ?? -1));
   }
 
   /** Someone joined (an event, not the room's state on arrival): in the list, with a notice. */
@@ -76,6 +95,7 @@ export class Roster {
   /** Everyone gone at once (the call starts over in a new room): no notices. */
   clear(): void {
     this.departed.clear();
+    this.eventVersions.clear();
     this.store.set({ participants: [] });
   }
 

@@ -49,10 +49,13 @@ export function PreJoin({ room, initialName, onJoin }: { room: string; initialNa
   }, [media, audioOff, videoOff]);
 
   const choose = async (kind: 'audio' | 'video', deviceId: string) => {
-    if (!media) return;
+    if (!current.current) return;
     const track = await openTrack(kind, deviceId).catch(() => undefined);
     if (!track) return setProblem(`That ${kind === 'audio' ? 'microphone' : 'camera'} could not be opened.`);
     setProblem(undefined);
+    // the media as it is now, not as it was rendered: a choice of the other kind may have finished
+    // while this device opened (its track would otherwise be put back, stopped)
+    const media = current.current;
     const old = kind === 'audio' ? media.audio : media.video;
     if (old) {
       media.stream.removeTrack(old);
