@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockUdpToSfu, expectPlaying, expectText, launchChromium, newContext, openRoomPage, passPreJoin, selectedProtocols, selfId } from '../helpers/browser.ts';
+import { blockUdpToSfu, expectPlaying, expectText, launchChromium, newContext, openRoomPage, passPreJoin, recordPeerConnections, selectedProtocols, selfId } from '../helpers/browser.ts';
 import { call, startStack, type TestStack } from '../helpers/localStack.ts';
 import { sfuPid } from '../helpers/roomOnStack.ts';
 import { bearer, type Idp, startIdp } from '../helpers/userEndpoints.ts';
@@ -104,6 +104,40 @@ describe.each(engines)('web client on $name', ({ name: engine, stackEnv }) => {
       await carol.getByTestId(`tile-camera-${bobId}`).waitFor({ state: 'detached', timeout: 5_000 });
       expect(await bob.getByRole('heading', { name: 'You left the call' }).isVisible()).toBe(true);
       await Promise.all([alice.context().close(), bob.context().close(), carol.context().close()]);
+    });
+
+    it('the pre-join screen gets the join ready (room found, socket open) unseen by the others; a room that closed meanwhile is found afresh at the click', async () => {
+      const host = await join('lobby', 'Hana');
+      const hostId = await selfId(host);
+      const context = await newContext(browser, stack.url);
+      const ivan = await context.newPage();
+      await ivan.addInitScript(() => localStorage.setItem('video-rooms.displayName', 'Ivan'));
+      await recordPeerConnections(ivan);
+      await ivan.goto(`${stack.url}/lobby`);
+      await ivan.getByTestId('prejoin').waitFor();
+      await ivan.waitForFunction(() => performance.getEntriesByName('join:socket-open', 'mark').length > 0, undefined, { timeout: 30_000 });
+      // the socket is open, not identified: the host sees nobody
+      await new Promise((r) => setTimeout(r, 1500));
+      const others = () => host.evaluate(() => (window as unknown as { __callSession: { snapshot(): { participants: unknown[] } } }).__callSession.snapshot().participants.length);
+      expect(await others()).toBe(0);
+      await passPreJoin(ivan);
+      await expectPlaying(host, await selfId(ivan));
+      await expectPlaying(ivan, hostId);
+
+      // a room found on the pre-join screen that closes before the click (it idled out): the click finds one afresh
+      const late = await context.newPage();
+      await late.goto(`${stack.url}/empty-lobby`);
+      await late.getByTestId('prejoin').waitFor();
+      await late.waitForFunction(() => performance.getEntriesByName('join:socket-open', 'mark').length > 0, undefined, { timeout: 90_000 });
+      const first = (await stack.deps().roomRepository.listByStatus('CLAIMED', 50)).find((r) => r.urlPath === 'empty-lobby')!;
+      await stack.deps().rooms.closeRoom(first.roomId, 'test: idled out before the click');
+      await passPreJoin(late);
+      await late.getByTestId('tile-camera-self').waitFor({ timeout: 90_000 });
+      const second = (await stack.deps().roomRepository.listByStatus('CLAIMED', 50)).find((r) => r.urlPath === 'empty-lobby')!;
+      expect(second.roomId).not.toBe(first.roomId);
+      const kim = await join('empty-lobby', 'Kim');
+      await expectPlaying(kim, await selfId(late));
+      await Promise.all([host.context().close(), context.close(), kim.context().close()]);
     });
 
     it('cold path: no ready room, the first one in starts one (with progress shown) and both get media', async () => {

@@ -22,7 +22,7 @@ import { watchConnection } from '../media/connectionWatch.ts';
 import { ConsumerLink } from '../media/ConsumerLink.ts';
 import { ProducerLink } from '../media/ProducerLink.ts';
 import { SignalingClient } from '../signaling/SignalingClient.ts';
-import { type CallState, CallStore, initialCallState, type JoinChoice, type JoinSource, type VideoView } from './callState.ts';
+import { type CallState, CallStore, type JoinChoice, type JoinSource, type VideoView } from './callState.ts';
 import { markJoin } from './joinTimeline.ts';
 import { LocalDevices } from './LocalDevices.ts';
 import { loadPreferences } from './preferences.ts';
@@ -62,13 +62,17 @@ export class CallSession {
 
   private urlPath: string;
   private token = '';
+  /** The room access `prepare` found (or is finding). */
+  private prepared: Promise<RoomAccessResponse> | undefined;
+  /** The peer id the signaling socket of the moment was opened for. */
+  private signalingFor: string | undefined;
 
   constructor(
     private readonly config: ClientConfig,
     private readonly source: JoinSource,
-    private readonly displayName: string,
+    private displayName = '',
     /** From the pre-join screen; without one, the remembered devices and choices. */
-    private readonly choice?: JoinChoice,
+    private choice?: JoinChoice,
   ) {
     this.api = new RoomsApi(config.apiUrl);
     this.urlPath = source.kind === 'path' ? source.urlPath : '';
@@ -87,25 +91,36 @@ export class CallSession {
     this.store.set(patch);
   }
 
-  /** Joins: finds, claims or starts the room, then connects media and signaling. */
-  async start(): Promise<void> {
+  /**
+   * Gets the join ready while the person is still on the pre-join screen: the room is found (or
+   * claimed, or started: a cold room starts while one picks a camera) and the signaling socket
+   * opened, not yet identified, so nobody sees this peer before it joins. Once; `start` uses it.
+   */
+  prepare(): Promise<RoomAccessResponse> {
+    if (!this.prepared) {
+      this.prepared = this.findRoom().then((access) => {
+        if (!this.disposed) this.openSignaling(access);
+        return access;
+      });
+      this.prepared.catch(() => undefined); // start() reports it
+    }
+    return this.prepared;
+  }
+
+  /** Joins as `displayName` with the pre-join screen's choice: the room as prepared (or found now), then signaling and media. */
+  async start(join?: { displayName: string; choice?: JoinChoice | undefined }): Promise<void> {
+    if (join) {
+      this.displayName = join.displayName;
+      this.choice = join.choice;
+    }
     const prefs = loadPreferences();
-    this.set({ ...initialCallState, phase: 'joining', devices: { ...(prefs.audioOutputId && { audioOutputId: prefs.audioOutputId }) } });
+    this.set({ phase: 'joining', devices: { ...(prefs.audioOutputId && { audioOutputId: prefs.audioOutputId }) } });
     (globalThis as { __callSession?: CallSession }).__callSession = this; // for tests, and for a look from the console
     // camera and microphone (the pre-join screen's, else opened now) while the room is found and signaling connects
     const mediaReady = this.devices.open(this.choice);
     let access: RoomAccessResponse;
     try {
-      if (this.source.kind === 'ticket') {
-        const redeemed = await ticketAccess(this.api, this.source.ticketId);
-        this.urlPath = redeemed.urlPath;
-        access = redeemed;
-      } else {
-        // access this tab was given for the path (a call it made or accepted), else the join flow
-        const kept = keptAccess(roomKey(this.urlPath));
-        if (kept) this.set({ title: kept.title });
-        access = kept?.access ?? (await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) }));
-      }
+      access = await this.prepare();
     } catch (error) {
       void mediaReady.then(() => this.devices.stop());
       return this.fail(error);
@@ -115,20 +130,38 @@ export class CallSession {
     this.connect(access);
   }
 
-  /** Signaling to the room `access` is for; media starts once identified. */
+  /** The room to join: the ticket's, the tab's kept access for the path (a call it made or accepted), else the join flow's. */
+  private async findRoom(): Promise<RoomAccessResponse> {
+    if (this.source.kind === 'ticket') {
+      const redeemed = await ticketAccess(this.api, this.source.ticketId);
+      this.urlPath = redeemed.urlPath;
+      return redeemed;
+    }
+    const kept = keptAccess(roomKey(this.urlPath));
+    if (kept) this.set({ title: kept.title });
+    return kept?.access ?? (await joinRoom(this.api, this.urlPath, { onProgress: (progress) => this.set({ progress }) }));
+  }
+
+  /** Identifies on the signaling socket to the room `access` is for (opening it, unless prepared); media starts once identified. */
   private connect(access: RoomAccessResponse): void {
-    this.roomId = access.roomId;
-    this.selfId = access.peerId;
-    this.token = access.token;
+    if (this.signalingFor !== access.peerId) this.openSignaling(access);
     // a rejoin stays 'reconnecting' (the call screen, with its banner) until identified
     this.set({ phase: this.state.phase === 'reconnecting' ? 'reconnecting' : 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
-
-    const signaling = new SignalingClient(this.config.webSocketUrl, access.token, {
+    this.signaling!.identify({
       id: access.peerId,
       roomId: access.roomId,
       type: 'client',
       ...(this.displayName && { displayName: this.displayName }),
     });
+  }
+
+  /** The signaling socket for `access`, open but not identified. */
+  private openSignaling(access: RoomAccessResponse): void {
+    this.roomId = access.roomId;
+    this.selfId = access.peerId;
+    this.token = access.token;
+    this.signalingFor = access.peerId;
+    const signaling = new SignalingClient(this.config.webSocketUrl, access.token);
     this.signaling = signaling;
     const current = () => this.signaling === signaling;
     signaling.on('open', () => markJoin('socket-open'));
@@ -282,6 +315,12 @@ export class CallSession {
         }
         return;
       case 'error':
+        if (frame.action === 'identify' && frame.status === 410 && this.state.phase === 'connecting') {
+          // the room found on the pre-join screen closed before one joined (it idled out): find one afresh
+          this.closeConnections();
+          this.prepared = undefined;
+          return this.start();
+        }
         if (frame.status >= 500 || frame.action === 'identify') this.set({ notice: `Signaling: ${frame.message}` });
         return;
       default:
@@ -487,6 +526,7 @@ export class CallSession {
     for (const stop of this.unwatch.splice(0)) stop();
     this.signaling?.close();
     this.signaling = undefined;
+    this.signalingFor = undefined;
     this.producer?.close();
     this.producer = undefined;
     this.consumer?.close();

@@ -72,7 +72,8 @@ export interface Toast {
 
 /** What the pre-join screen settled: its camera and microphone (handed over, not opened again) and what to join with off. */
 export interface JoinChoice {
-  media?: LocalMedia;
+  /** The pre-join screen's camera and microphone, opened or still opening. */
+  media?: LocalMedia | Promise<LocalMedia>;
   audioOff: boolean;
   videoOff: boolean;
 }

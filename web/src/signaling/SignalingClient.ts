@@ -1,7 +1,9 @@
 /**
  * The browser's WebSocket to the signaling API: connects with the token, identifies, keeps the
  * connection alive, and on a drop reconnects with backoff and identifies again (the same peer id,
- * so the server swaps the connection and nobody sees the participant leave).
+ * so the server swaps the connection and nobody sees the participant leave). The socket may open
+ * before the identity is known (a call getting ready on its pre-join screen): it then identifies
+ * when `identify` is called, and nobody sees the peer until then.
  */
 import type { EndpointIdentifyData, EndpointServerFrame, IdentifyData, ServerFrame } from '../../../protocol/index.ts';
 import { Emitter } from '../emitter.ts';
@@ -13,7 +15,7 @@ type Events<F> = {
   state: [SignalingState];
   /** The token was refused (401): the caller needs a fresh one. */
   unauthorized: [];
-  /** The socket opened (identify goes out now). */
+  /** The socket opened (identify goes out now, if the identity is known). */
   open: [];
 };
 
@@ -32,8 +34,8 @@ export class SignalingClient<F extends ServerFrame | EndpointServerFrame = Serve
   constructor(
     private readonly wsUrl: string,
     private token: string,
-    /** A room peer's identity, or a user endpoint's. */
-    private readonly identity: IdentifyData | EndpointIdentifyData,
+    /** A room peer's identity, or a user endpoint's; undefined until `identify`. */
+    private identity?: IdentifyData | EndpointIdentifyData,
   ) {
     super();
   }
@@ -52,7 +54,7 @@ export class SignalingClient<F extends ServerFrame | EndpointServerFrame = Serve
     socket.onopen = () => {
       opened = true;
       this.attempt = 0;
-      socket.send(JSON.stringify({ action: 'identify', data: this.identity }));
+      if (this.identity) socket.send(JSON.stringify({ action: 'identify', data: this.identity }));
       this.emit('open');
     };
     socket.onmessage = (msg) => {
@@ -77,6 +79,12 @@ export class SignalingClient<F extends ServerFrame | EndpointServerFrame = Serve
     };
     clearInterval(this.keepalive);
     this.keepalive = setInterval(() => this.send({ action: 'keepalive' }), KEEPALIVE_MS);
+  }
+
+  /** Identifies as `identity` now if the socket is open, else as soon as it opens (and after every reconnect). */
+  identify(identity: IdentifyData | EndpointIdentifyData): void {
+    this.identity = identity;
+    this.send({ action: 'identify', data: identity });
   }
 
   /** A new token (after the old one was refused); used from the next connection on. */

@@ -13,42 +13,45 @@ import { JoinProgressView } from './JoinProgressView.tsx';
 import { PreJoin } from './PreJoin.tsx';
 
 export function CallPage({ config, source, onHome }: { config: ClientConfig; source: JoinSource; onHome: () => void }) {
-  const room = source.kind === 'path' ? source.urlPath : 'a room you were invited to';
-  const [joined, setJoined] = useState<{ name: string; choice?: JoinChoice } | undefined>(() =>
-    source.kind === 'path' && keptAccess(roomKey(source.urlPath)) ? { name: loadDisplayName() } : undefined,
-  );
+  // a call this tab accepted goes straight in; any other join starts on the pre-join screen
+  const [start, setStart] = useState<{ preJoin: boolean; choice?: JoinChoice }>(() => ({ preJoin: !(source.kind === 'path' && keptAccess(roomKey(source.urlPath))) }));
   const [attempt, setAttempt] = useState(0);
-
-  if (!joined) {
-    return (
-      <PreJoin
-        room={room}
-        initialName={loadDisplayName()}
-        onJoin={(name, choice) => {
-          saveDisplayName(name);
-          setJoined({ name: name.trim(), choice });
-        }}
-      />
-    );
-  }
   // a rejoin opens camera and microphone again (the first ones stopped), muted as one left
   const retry = (features: { audioMuted?: boolean; videoMuted?: boolean }) => {
-    setJoined({ name: joined.name, choice: { audioOff: !!features.audioMuted, videoOff: !!features.videoMuted } });
+    setStart({ preJoin: false, choice: { audioOff: !!features.audioMuted, videoOff: !!features.videoMuted } });
     setAttempt((n) => n + 1);
   };
-  return <Call key={attempt} config={config} source={source} name={joined.name} choice={joined.choice} onHome={onHome} onRetry={retry} />;
+  return <Call key={attempt} config={config} source={source} preJoin={start.preJoin} choice={start.choice} onHome={onHome} onRetry={retry} />;
 }
 
-function Call({ config, source, name, choice, onHome, onRetry }: { config: ClientConfig; source: JoinSource; name: string; choice: JoinChoice | undefined; onHome: () => void; onRetry: (features: { audioMuted?: boolean; videoMuted?: boolean }) => void }) {
-  const [session] = useState(() => new CallSession(config, source, name, choice));
+function Call({ config, source, preJoin, choice, onHome, onRetry }: { config: ClientConfig; source: JoinSource; preJoin: boolean; choice: JoinChoice | undefined; onHome: () => void; onRetry: (features: { audioMuted?: boolean; videoMuted?: boolean }) => void }) {
+  const [session] = useState(() => new CallSession(config, source));
+  const [joined, setJoined] = useState(!preJoin);
   const state = useSyncExternalStore(session.subscribe, session.snapshot);
   const room = state.title ?? state.urlPath ?? (source.kind === 'path' ? source.urlPath : 'invitation');
 
   useEffect(() => {
-    void session.start();
+    // the room is found and signaling opened while the person is on the pre-join screen
+    void session.prepare();
     return () => session.dispose();
   }, [session]);
+  useEffect(() => {
+    if (!preJoin) void session.start({ displayName: loadDisplayName().trim(), choice });
+  }, [session, preJoin, choice]);
 
+  if (!joined) {
+    return (
+      <PreJoin
+        room={source.kind === 'path' ? source.urlPath : 'a room you were invited to'}
+        initialName={loadDisplayName()}
+        onJoin={(name, picked) => {
+          saveDisplayName(name);
+          setJoined(true);
+          void session.start({ displayName: name.trim(), choice: picked });
+        }}
+      />
+    );
+  }
   switch (state.phase) {
     case 'joining':
     case 'connecting':

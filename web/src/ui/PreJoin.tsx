@@ -21,16 +21,21 @@ export function PreJoin({ room, initialName, onJoin }: { room: string; initialNa
   const [speaker, setSpeaker] = useState(prefs.audioOutputId);
   const [problem, setProblem] = useState<string | undefined>();
   const [, setVersion] = useState(0); // a track swapped in place
+  /** Set on joining: what the pre-join screen has opened, or is opening, belongs to the call from then on. */
   const handedOver = useRef(false);
   const current = useRef<LocalMedia | undefined>(undefined);
+  const opening = useRef<Promise<LocalMedia> | undefined>(undefined);
   const video = useRef<HTMLVideoElement>(null);
 
   useEffect(() => {
     let cancelled = false;
-    void openLocalMedia({ audioId: prefs.audioInputId, videoId: prefs.videoInputId }).then((opened) => {
-      if (cancelled) return opened.stream.getTracks().forEach((t) => t.stop());
-      current.current = opened;
-      setMedia(opened);
+    const opened = openLocalMedia({ audioId: prefs.audioInputId, videoId: prefs.videoInputId });
+    opening.current = opened;
+    void opened.then((media) => {
+      if (!cancelled) {
+        current.current = media;
+        setMedia(media);
+      } else if (!handedOver.current) media.stream.getTracks().forEach((t) => t.stop());
     });
     return () => {
       cancelled = true;
@@ -75,7 +80,9 @@ export function PreJoin({ room, initialName, onJoin }: { room: string; initialNa
     markJoin('join-clicked');
     savePreferences({ joinAudioOff: audioOff, joinVideoOff: videoOff });
     handedOver.current = true;
-    onJoin(name, { ...(media && { media }), audioOff, videoOff });
+    // joined before the devices opened: the call takes them as they open (not opened twice)
+    const given = current.current ?? opening.current;
+    onJoin(name, { ...(given && { media: given }), audioOff, videoOff });
   };
 
   const showVideo = !!media?.video && !videoOff;
