@@ -18,7 +18,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { JOIN_STEPS, type JoinStep } from '../../web/src/call/joinTimeline.ts';
-import { launchChromium, newContext, passPreJoin } from '../helpers/browser.ts';
+import { launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { availableEngines, type EngineUnderTest } from '../sfu/availableEngines.ts';
 import { percentile } from './stats.ts';
@@ -51,12 +51,7 @@ async function openPage(browser: Browser, stack: TestStack, room: string, name: 
     });
   }
   // as a person would: the pre-join screen's preview plays, then Join (the room is being readied meanwhile)
-  const page = await context.newPage();
-  await page.addInitScript((n) => localStorage.setItem('video-rooms.displayName', n), name);
-  await page.goto(`${stack.url}/${room}`);
-  await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="preview"]')?.videoWidth ?? 0) > 0, undefined, { timeout: 60_000, polling: 20 });
-  await passPreJoin(page);
-  return page;
+  return openRoomPage(context, `${stack.url}/${room}`, name, { afterPreview: true });
 }
 
 async function waitForWarmRoom(stack: TestStack): Promise<void> {

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPlaying, expectText, launchChromium, newContext, openRoomPage, recordPeerConnections, selfId } from '../helpers/browser.ts';
+import { expectPlaying, expectText, launchChromium, newContext, openRoomPage, recordPeerConnections, selfId, waitForPreview } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { joinWerift } from '../helpers/roomOnStack.ts';
 import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
@@ -141,7 +141,7 @@ describe(`the call screen (${engine.name})`, () => {
     const prejoin = landing.getByTestId('prejoin');
     await prejoin.waitFor();
     // the camera preview plays, the meter moves with the (fake, beeping) microphone
-    await landing.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="preview"]')?.videoWidth ?? 0) > 0, undefined, { timeout: 20_000 });
+    await waitForPreview(landing, 20_000);
     await landing.waitForFunction(() => Number(document.querySelector('[data-testid="mic-meter"]')?.getAttribute('aria-valuenow')) > 20, undefined, { timeout: 20_000 });
     // each picker shows the device the preview uses, not "Choose…"
     const inUse = await landing.evaluate(() => {

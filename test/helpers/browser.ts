@@ -92,13 +92,24 @@ export async function recordPeerConnections(page: Page): Promise<void> {
   });
 }
 
-export async function openRoomPage(context: BrowserContext, url: string, displayName: string): Promise<Page> {
+/**
+ * Opens a room's page as `displayName` and joins from its pre-join screen: at once, or (`afterPreview`)
+ * as a person would, once the camera preview plays.
+ */
+export async function openRoomPage(context: BrowserContext, url: string, displayName: string, options: { afterPreview?: boolean } = {}): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript((name) => localStorage.setItem('video-rooms.displayName', name), displayName);
   await recordPeerConnections(page);
   await page.goto(url);
-  if (isRoomUrl(url)) await passPreJoin(page);
+  if (!isRoomUrl(url)) return page;
+  if (options.afterPreview) await waitForPreview(page);
+  await passPreJoin(page);
   return page;
+}
+
+/** The pre-join screen's camera preview plays. */
+export async function waitForPreview(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="preview"]')?.videoWidth ?? 0) > 0, undefined, { timeout: timeoutMs, polling: 20 });
 }
 
 /** A room's page (by its name or a share ticket): it opens on the pre-join screen. */

@@ -118,6 +118,11 @@ export class CallSession {
     (globalThis as { __callSession?: CallSession }).__callSession = this; // for tests, and for a look from the console
     // camera and microphone (the pre-join screen's, else opened now) while the room is found and signaling connects
     const mediaReady = this.devices.open(this.choice);
+    await this.enterRoom(mediaReady);
+  }
+
+  /** Identifies in the prepared room (found now if not prepared); a failure ends the call, with its media. */
+  private async enterRoom(mediaReady: Promise<unknown>): Promise<void> {
     let access: RoomAccessResponse;
     try {
       access = await this.prepare();
@@ -319,7 +324,7 @@ export class CallSession {
           // the room found on the pre-join screen closed before one joined (it idled out): find one afresh
           this.closeConnections();
           this.prepared = undefined;
-          return this.start();
+          return this.enterRoom(this.devices.ready!);
         }
         if (frame.status >= 500 || frame.action === 'identify') this.set({ notice: `Signaling: ${frame.message}` });
         return;
