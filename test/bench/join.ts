@@ -27,15 +27,53 @@ const RUNS = Number(process.env.BENCH_JOIN_RUNS ?? 10);
 const SIZE_ROOMS = Number(process.env.BENCH_JOIN_SIZE_ROOMS ?? 3);
 const ROOM_SIZE = 8;
 
-type Timeline = Partial<Record<JoinStep, number>>;
+/** What the bench's probe adds to the page's own steps: from its receiving connection's getStats. */
+const PROBE_STEPS = ['first-video-packet', 'first-frame-decoded'] as const;
+type Timeline = Partial<Record<JoinStep | (typeof PROBE_STEPS)[number], number>> & { firstFrameHeight?: number };
+
+/**
+ * Bench instrumentation: polls the page's receiving connection's getStats every 20 ms until a video
+ * frame is decoded, marking when the first video packet arrived and when the first frame was
+ * decoded (`probe:<step>`), and the height of that frame (`__firstFrameHeight`: which simulcast
+ * layer came first). It says where the time between DTLS and the picture on screen goes.
+ */
+async function probeFirstVideo(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __pcs?: RTCPeerConnection[]; __firstFrameHeight?: number };
+    const mark = (name: string) => {
+      if (performance.getEntriesByName(`probe:${name}`, 'mark').length === 0) performance.mark(`probe:${name}`);
+    };
+    const timer = setInterval(() => {
+      for (const pc of w.__pcs ?? []) {
+        void pc.getStats().then((report) => {
+          report.forEach((s: { type: string; kind?: string; packetsReceived?: number; framesDecoded?: number; frameHeight?: number }) => {
+            if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+            if ((s.packetsReceived ?? 0) > 0) mark('first-video-packet');
+            if ((s.framesDecoded ?? 0) > 0 && w.__firstFrameHeight === undefined) {
+              mark('first-frame-decoded');
+              w.__firstFrameHeight = s.frameHeight;
+              clearInterval(timer);
+            }
+          });
+        });
+      }
+    }, 20);
+  });
+}
 
 /** The page's join timeline once its first remote frame is on screen. */
 async function joinTimeline(page: Page): Promise<Timeline> {
   await page.waitForFunction(() => performance.getEntriesByName('join:first-remote-frame', 'mark').length > 0, undefined, { timeout: 120_000, polling: 20 });
+  // the probe polls: give it a moment to see what is already on screen
+  await page.waitForFunction(() => (window as unknown as { __firstFrameHeight?: number }).__firstFrameHeight !== undefined, undefined, { timeout: 5_000, polling: 20 }).catch(() => undefined);
   return page.evaluate(() => {
     const out: Record<string, number> = {};
-    for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('join:')) out[m.name.slice(5)] = m.startTime;
-    return out;
+    for (const m of performance.getEntriesByType('mark')) {
+      const [prefix, step] = m.name.split(':');
+      if ((prefix === 'join' || prefix === 'probe') && step) out[step] = m.startTime;
+    }
+    const height = (window as unknown as { __firstFrameHeight?: number }).__firstFrameHeight;
+    return { ...out, ...(height !== undefined && { firstFrameHeight: height }) };
   });
 }
 
@@ -51,7 +89,8 @@ async function openPage(browser: Browser, stack: TestStack, room: string, name: 
     });
   }
   // as a person would: the pre-join screen's preview plays, then Join (the room is being readied meanwhile)
-  return openRoomPage(context, `${stack.url}/${room}`, name, { afterPreview: true });
+  // (beside six other pages' encoders and decoders on two cores, loading the page can take a while)
+  return openRoomPage(context, `${stack.url}/${room}`, name, { afterPreview: true, navigationTimeoutMs: 120_000, beforeNavigation: probeFirstVideo });
 }
 
 async function waitForWarmRoom(stack: TestStack): Promise<void> {
@@ -143,10 +182,13 @@ const fmt = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms`.padStart(
 /** p50 of each step's time since navigation, in the order steps happen. */
 function stepTable(title: string, samples: Timeline[]): void {
   console.log(`\n${title} (n=${samples.length}): ms since navigation, p50 of each step`);
-  const rows = JOIN_STEPS.map((step) => ({ step, p50: percentile(samples.map((s) => s[step]).filter((v): v is number => v !== undefined), 50) }))
+  const rows = [...JOIN_STEPS, ...PROBE_STEPS]
+    .map((step) => ({ step, p50: percentile(samples.map((s) => s[step]).filter((v): v is number => v !== undefined), 50) }))
     .filter((r) => Number.isFinite(r.p50))
     .sort((a, b) => a.p50 - b.p50);
-  for (const { step, p50 } of rows) console.log(`  ${step.padEnd(26)} ${fmt(p50)}`);
+  for (const { step, p50 } of rows) console.log(`  ${(PROBE_STEPS as readonly string[]).includes(step) ? `(getStats) ${step}`.padEnd(26) : step.padEnd(26)} ${fmt(p50)}`);
+  const heights = samples.map((s) => s.firstFrameHeight).filter((h): h is number => h !== undefined);
+  if (heights.length > 0) console.log(`  ${'first frame height'.padEnd(26)} ${[...new Set(heights)].sort((a, b) => a - b).map((h) => `${h}p x${heights.filter((x) => x === h).length}`).join(', ')}`);
   const totals = samples.map((s) => s['first-remote-frame']!).filter((v) => v !== undefined);
   console.log(`  ${'whole join: p50 / p95'.padEnd(26)} ${fmt(percentile(totals, 50))} / ${fmt(percentile(totals, 95)).trim()}`);
   const clicked = samples.map(afterClick).filter((v) => Number.isFinite(v));

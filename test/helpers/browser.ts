@@ -94,13 +94,21 @@ export async function recordPeerConnections(page: Page): Promise<void> {
 
 /**
  * Opens a room's page as `displayName` and joins from its pre-join screen: at once, or (`afterPreview`)
- * as a person would, once the camera preview plays.
+ * as a person would, once the camera preview plays. `navigationTimeoutMs` (default 30 s) is for a
+ * page that loads beside many others (a bench's full room on two cores); `beforeNavigation` adds a
+ * bench's or a test's own instrumentation to the page.
  */
-export async function openRoomPage(context: BrowserContext, url: string, displayName: string, options: { afterPreview?: boolean } = {}): Promise<Page> {
+export async function openRoomPage(
+  context: BrowserContext,
+  url: string,
+  displayName: string,
+  options: { afterPreview?: boolean; navigationTimeoutMs?: number; beforeNavigation?: (page: Page) => Promise<void> } = {},
+): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript((name) => localStorage.setItem('video-rooms.displayName', name), displayName);
   await recordPeerConnections(page);
-  await page.goto(url);
+  await options.beforeNavigation?.(page);
+  await page.goto(url, { timeout: options.navigationTimeoutMs ?? 30_000 });
   if (!isRoomUrl(url)) return page;
   if (options.afterPreview) await waitForPreview(page);
   await passPreJoin(page);

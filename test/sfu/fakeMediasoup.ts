@@ -35,7 +35,7 @@ export class FakeProducer {
   }
 }
 
-export class FakeConsumer {
+export class FakeConsumer extends EventEmitter {
   readonly observer = new EventEmitter();
   closed = false;
   keyFrameRequests = 0;
@@ -47,7 +47,14 @@ export class FakeConsumer {
     readonly rtpParameters: types.RtpParameters,
     public paused: boolean,
     readonly type: 'simple' | 'simulcast' = 'simple',
-  ) {}
+  ) {
+    super();
+  }
+
+  /** The worker forwards a (spatial) layer to the client, as its 'layerschange' event says. */
+  forwardLayer(spatialLayer: number): void {
+    this.emit('layerschange', { spatialLayer, temporalLayer: 0 });
+  }
 
   async resume(): Promise<void> {
     this.paused = false;

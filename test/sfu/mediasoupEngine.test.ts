@@ -199,7 +199,7 @@ describe('mediasoup consumer connection', () => {
     expect(transportOf(router, 2).connects).toHaveLength(1);
   });
 
-  it('a simulcast camera starts on its lowest layer; the client\'s view picks the layer, a hidden view pauses it, shown again it resumes with a keyframe', async () => {
+  it('a simulcast camera starts on its lowest layer; once that flows the client\'s view picks the layer, a hidden view pauses it, shown again it resumes with a keyframe', async () => {
     const { router, publish, consumer } = room();
     const alice = (await publish('alice', fixture('publish-simulcast'))).connection;
     await publish('bob', fixture('publish-audio-video'));
@@ -209,9 +209,9 @@ describe('mediasoup consumer connection', () => {
     expect(video!.type).toBe('simulcast');
     expect(video!.preferredLayers).toEqual([0]);
     const camera = alice.tracks.find((t) => t.kind === 'video')!;
-    // a view that comes before the connection is up sets the layer; resuming waits for DTLS
+    // a view that comes before the connection is up is kept; resuming waits for DTLS
     link.setVideoView(camera, { visible: true, width: 1280, height: 720 });
-    expect(video!.preferredLayers).toEqual([0, 2]);
+    expect(video!.preferredLayers).toEqual([0]);
     expect(video!.paused).toBe(true);
     await link.handleAnswer({ type: 'answer', sdp: chromiumLikeAnswer(offer) });
     transportOf(router, 2).connectDtls();
@@ -219,6 +219,12 @@ describe('mediasoup consumer connection', () => {
     expect([audio!.paused, video!.paused]).toEqual([false, false]);
     const keyframes = video!.keyFrameRequests;
     expect(keyframes).toBeGreaterThan(0);
+    // the first picture comes on the lowest layer; then the view's layer
+    expect(video!.preferredLayers).toEqual([0]);
+    video!.forwardLayer(0);
+    expect(video!.preferredLayers).toEqual([0, 2]);
+    video!.forwardLayer(2);
+    expect(video!.preferredLayers).toEqual([0, 2]);
 
     link.setVideoView(camera, { visible: false, width: 320, height: 180 });
     await new Promise((r) => setImmediate(r));

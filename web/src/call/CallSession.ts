@@ -66,6 +66,13 @@ export class CallSession {
   private prepared: Promise<RoomAccessResponse> | undefined;
   /** The peer id the signaling socket of the moment was opened for. */
   private signalingFor: string | undefined;
+  /**
+   * What the publishing connection made for this join says before the server has identified us
+   * (its offer, its first candidates), sent as soon as it has; undefined once identified.
+   */
+  private held: Omit<HandshakeData, 'sender' | 'roomId'>[] | undefined;
+  /** The publishing connection's first offer is made (its frames sent or held). */
+  private producerStarted: Promise<void> | undefined;
 
   constructor(
     private readonly config: ClientConfig,
@@ -152,6 +159,11 @@ export class CallSession {
     if (this.signalingFor !== access.peerId) this.openSignaling(access);
     // a rejoin stays 'reconnecting' (the call screen, with its banner) until identified
     this.set({ phase: this.state.phase === 'reconnecting' ? 'reconnecting' : 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
+    // the publishing connection makes its offer while identify is on its way (what it says waits for identified)
+    if (!this.producer) {
+      this.held = [];
+      this.startProducer();
+    }
     this.signaling!.identify({
       id: access.peerId,
       roomId: access.roomId,
@@ -229,6 +241,20 @@ export class CallSession {
     else this.sendHandshake({ type: 'consumer', iceRestart: true });
   }
 
+  /** The publishing connection, its first offer made once camera and microphone are open; its frames held until identified. */
+  private startProducer(): void {
+    const producer = new ProducerLink(this.config.iceServers, (data) => (this.held ? this.held.push(data) : this.sendProducer(data)), simulcastWanted());
+    this.producer = producer;
+    this.watch('producer', producer.pc);
+    this.producerStarted = this.devices.ready!.then((media) => (this.producer === producer ? producer.start(media.stream, media.audio, media.video) : undefined));
+    this.producerStarted.catch((e: unknown) => console.warn('publishing failed', e));
+  }
+
+  private sendProducer(data: Omit<HandshakeData, 'sender' | 'roomId'>): void {
+    if ((data.description as { type?: string } | undefined)?.type === 'offer') markJoin('publish-offer-sent');
+    this.sendHandshake(data);
+  }
+
   private watch(kind: 'producer' | 'consumer', pc: RTCPeerConnection): void {
     this.unwatch.push(
       watchConnection(pc, {
@@ -245,19 +271,22 @@ export class CallSession {
 
   private async onIdentified(frame: IdentifiedFrame): Promise<void> {
     markJoin('identified');
-    if (this.state.phase === 'reconnecting' && !this.producer) markRecovery('rejoined', this.roomId);
-    if (this.producer && frame.resumed) {
+    const fresh = this.held !== undefined; // this join's first identified, its producer made meanwhile
+    if (this.state.phase === 'reconnecting' && fresh) markRecovery('rejoined', this.roomId);
+    if (!fresh && frame.resumed) {
       // a reconnect within the server's grace: media connections are intact
       this.set({ phase: 'in-call' });
       return;
     }
-    if (this.producer) {
+    if (!fresh) {
       // back after the grace ran out: the server saw us leave, so media starts over
-      this.producer.close();
+      this.producer?.close();
       this.producer = undefined;
       this.consumer?.close();
       this.consumer = undefined;
       this.set({ participants: [] });
+      this.held = [];
+      this.startProducer();
     }
     // the room's state (names, mute states) arrives while media starts
     void this.api.roomState(this.roomId, this.token).then((state) => {
@@ -266,12 +295,11 @@ export class CallSession {
       this.roster.applyState(state.participants.filter((p) => p.id !== this.selfId), state.version);
     }, () => undefined);
     this.set({ phase: 'in-call' });
-    const media = await this.devices.ready!;
-    if (this.disposed) return;
+    for (const data of this.held!.splice(0)) this.sendProducer(data);
+    this.held = undefined;
+    await this.producerStarted;
+    if (this.disposed || !this.producer) return;
     this.startMonitors();
-    this.producer = new ProducerLink(this.config.iceServers, (data) => this.sendHandshake(data), simulcastWanted());
-    this.watch('producer', this.producer.pc);
-    await this.producer.start(media.stream, media.audio, media.video);
     const { audioMuted, videoMuted, screenSharing, handRaised } = this.state.features;
     if (audioMuted || videoMuted || screenSharing || handRaised) {
       // the others learn our state (a missing device, a mute from before a rejoin)
@@ -532,6 +560,7 @@ export class CallSession {
     this.signaling?.close();
     this.signaling = undefined;
     this.signalingFor = undefined;
+    this.held = undefined;
     this.producer?.close();
     this.producer = undefined;
     this.consumer?.close();

@@ -129,7 +129,6 @@ export class ProducerLink extends PeerLink {
         };
       });
       this.send({ ...this.base(), description: { type: 'offer', sdp: this.pc.localDescription!.sdp } });
-      markJoin('publish-offer-sent');
     });
     return this.negotiating;
   }

@@ -4,7 +4,9 @@
  * from the consumers' RTP parameters (each in the msid stream of its publisher,
  * protocol/mediaStream.ts), the client's answer -> DTLS connect. A track no longer carried has its
  * consumer closed and its section inactive in the next offer. Consumers are resumed once
- * DTLS is connected (and after each later answer), with a keyframe request for video. PLI/FIR from
+ * DTLS is connected (and after each later answer), with a keyframe request for video; a simulcast
+ * camera starts on its lowest layer (a small keyframe: the first picture comes fast) and moves to the
+ * layer its view asks for once that layer flows. PLI/FIR from
  * the client are relayed upstream by the worker itself, so this connection never emits
  * `keyframerequest`.
  */
@@ -53,6 +55,8 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
   private readonly views = new Map<PublishedTrack, VideoView>();
   /** Mids of the offer waiting for its answer, undefined when none is. */
   private pendingMids: string[] | undefined;
+  /** Simulcast consumers whose first layer has reached the client: from then on, the view picks the layer. */
+  private readonly flowing = new WeakSet<types.Consumer>();
 
   constructor(
     peerId: string,
@@ -168,7 +172,16 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     consumer.observer.once('close', () => {
       if (!section.closed) section.stopped = true;
     });
-    this.sendings.push({ track, consumer, section });
+    const sending: Sending = { track, consumer, section };
+    if (simulcast) {
+      // its lowest layer's small keyframe is the first picture; then the layer its view asks for
+      consumer.on('layerschange', (layers) => {
+        if (!layers || this.flowing.has(consumer)) return;
+        this.flowing.add(consumer);
+        this.applyView(sending);
+      });
+    }
+    this.sendings.push(sending);
   }
 
   /** A view that is not shown pauses its consumer; a shown one resumes it (at once if running) on the layer for its size. */
@@ -180,7 +193,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
       if (!consumer.paused) consumer.pause().catch(() => undefined);
       return;
     }
-    if (consumer.type === 'simulcast') {
+    if (consumer.type === 'simulcast' && this.flowing.has(consumer)) {
       const layers = sending.track.producer.rtpParameters.encodings?.length ?? 1;
       consumer.setPreferredLayers({ spatialLayer: layerFor(view.height, layers) }).catch(() => undefined);
     }
