@@ -8,22 +8,27 @@
  * Each page joins as a person would: its pre-join screen's preview plays, then it clicks Join (the
  * room is found and signaling opened while the preview opens). Two figures: navigation to the frame,
  * and the Join click to the frame (what the system makes a person wait once they chose to join).
- * - Warm: a ready room, one page already in it; the second page's navigation is timed (10 runs after
- *   one warm-up run): p50 of every step, and p50 / p95 of the whole.
- * - Room size: the 2nd and the 8th joiner of one room (pages 2-7 capture 160x120 so that seven
- *   browsers' encoders and decoders fit this 2-core machine), 3 rooms.
+ * - Warm: a ready room, one page already in it and sending its camera; the second page's navigation is
+ *   timed (10 runs after one warm-up run): p50 of every step, and p50 / p95 of the whole.
+ * - Room size: the 2nd and the 8th joiner of one room (Chromium pages; participants 3 to 7 are werift
+ *   test participants, as seven browsers do not fit this 2-core machine), 3 rooms.
  * - Cold: no ready room (the warm pool is off); two pages navigate together to a new name and each
  *   is timed.
  * Everything stays on 127.0.0.1 and stops by itself.
  */
 import type { Browser, Page } from 'playwright-core';
 import { JOIN_STEPS, type JoinStep } from '../../web/src/call/joinTimeline.ts';
-import { launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
+import { joinRoom } from '../../web/src/api/joinRoom.ts';
+import { RoomsApi } from '../../web/src/api/roomsApi.ts';
+import { inboundStats, launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
+import { WeriftParticipant } from '../helpers/weriftParticipant.ts';
 import { availableEngines, type EngineUnderTest } from '../sfu/availableEngines.ts';
 import { percentile } from './stats.ts';
 
 const RUNS = Number(process.env.BENCH_JOIN_RUNS ?? 10);
+/** Which parts run (default all): warm, size, cold; BENCH_JOIN_ENGINES picks engines (default every one found). */
+const PARTS = new Set((process.env.BENCH_JOIN_PARTS ?? 'warm,size,cold').split(','));
 const SIZE_ROOMS = Number(process.env.BENCH_JOIN_SIZE_ROOMS ?? 3);
 const ROOM_SIZE = 8;
 
@@ -32,32 +37,30 @@ const PROBE_STEPS = ['first-video-packet', 'first-frame-decoded'] as const;
 type Timeline = Partial<Record<JoinStep | (typeof PROBE_STEPS)[number], number>> & { firstFrameHeight?: number };
 
 /**
- * Bench instrumentation: polls the page's receiving connection's getStats every 20 ms until a video
+ * Bench instrumentation: polls the page's receiving connection's getStats every 50 ms until a video
  * frame is decoded, marking when the first video packet arrived and when the first frame was
  * decoded (`probe:<step>`), and the height of that frame (`__firstFrameHeight`: which simulcast
  * layer came first). It says where the time between DTLS and the picture on screen goes.
  */
 async function probeFirstVideo(page: Page): Promise<void> {
   await page.addInitScript(() => {
+    // (no named functions in here: tsx would wrap them in a helper the page does not have)
     const w = window as unknown as { __pcs?: RTCPeerConnection[]; __firstFrameHeight?: number };
-    const mark = (name: string) => {
-      if (performance.getEntriesByName(`probe:${name}`, 'mark').length === 0) performance.mark(`probe:${name}`);
-    };
     const timer = setInterval(() => {
       for (const pc of w.__pcs ?? []) {
         void pc.getStats().then((report) => {
           report.forEach((s: { type: string; kind?: string; packetsReceived?: number; framesDecoded?: number; frameHeight?: number }) => {
             if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
-            if ((s.packetsReceived ?? 0) > 0) mark('first-video-packet');
+            if ((s.packetsReceived ?? 0) > 0 && performance.getEntriesByName('probe:first-video-packet', 'mark').length === 0) performance.mark('probe:first-video-packet');
             if ((s.framesDecoded ?? 0) > 0 && w.__firstFrameHeight === undefined) {
-              mark('first-frame-decoded');
+              performance.mark('probe:first-frame-decoded');
               w.__firstFrameHeight = s.frameHeight;
               clearInterval(timer);
             }
           });
         });
       }
-    }, 20);
+    }, 50);
   });
 }
 
@@ -77,20 +80,30 @@ async function joinTimeline(page: Page): Promise<Timeline> {
   });
 }
 
-/** Pages after the first two capture small video: seven browsers' encoders and decoders must share two cores. */
-async function openPage(browser: Browser, stack: TestStack, room: string, name: string, small = false): Promise<Page> {
+async function openPage(browser: Browser, stack: TestStack, room: string, name: string): Promise<Page> {
   const context = await newContext(browser, stack.url);
-  if (small) {
-    await context.addInitScript(() => {
-      const devices = navigator.mediaDevices;
-      const original = devices.getUserMedia.bind(devices);
-      devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
-        original(constraints?.video ? { ...constraints, video: { width: 160, height: 120, frameRate: 15 } } : constraints);
-    });
-  }
   // as a person would: the pre-join screen's preview plays, then Join (the room is being readied meanwhile)
   // (beside six other pages' encoders and decoders on two cores, loading the page can take a while)
   return openRoomPage(context, `${stack.url}/${room}`, name, { afterPreview: true, navigationTimeoutMs: 120_000, beforeNavigation: probeFirstVideo });
+}
+
+/** A page's camera goes out to the SFU (what a person already in the call has): its publishing connection sends video. */
+async function waitForPublishing(page: Page): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const sent = await page.evaluate(async () => {
+      let bytes = 0;
+      for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
+        if (pc.connectionState !== 'connected') continue;
+        (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesSent?: number }) => {
+          if (s.type === 'outbound-rtp' && s.kind === 'video') bytes += s.bytesSent ?? 0;
+        });
+      }
+      return bytes;
+    });
+    if (sent > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the first page sent no video in 60 s');
 }
 
 async function waitForWarmRoom(stack: TestStack): Promise<void> {
@@ -112,7 +125,7 @@ async function warmRuns(browser: Browser, engine: EngineUnderTest): Promise<Time
       await waitForWarmRoom(stack);
       const room = `warm-${run}`;
       const first = await openPage(browser, stack, room, 'First');
-      await first.getByTestId('tile-camera-self').waitFor({ timeout: 60_000 });
+      await waitForPublishing(first);
       const second = await openPage(browser, stack, room, 'Second');
       const timeline = await joinTimeline(second);
       if (run > 0) samples.push(timeline); // the first run warms the browser and the handlers up
@@ -124,29 +137,45 @@ async function warmRuns(browser: Browser, engine: EngineUnderTest): Promise<Time
   return samples;
 }
 
-/** The 2nd and the 8th joiner of rooms filled one by one. */
-async function roomSizeRuns(browser: Browser, engine: EngineUnderTest): Promise<{ second: number[]; eighth: number[] }> {
+/**
+ * The 2nd and the 8th joiner of rooms filled one by one: Chromium pages 1, 2 and 8, and werift test
+ * participants (the tests' own, light synthetic media) 3 to 7, so that the 8th joiner's time is the
+ * system's and not seven browsers' on two cores. The 8th still gets an offer with seven
+ * participants' tracks, and the SFU carries eight publishers.
+ */
+async function roomSizeRuns(browser: Browser, engine: EngineUnderTest): Promise<{ second: Timeline[]; eighth: Timeline[] }> {
   const stack = await stackFor(engine, 2);
-  const second: number[] = [];
-  const eighth: number[] = [];
+  const second: Timeline[] = [];
+  const eighth: Timeline[] = [];
   try {
     for (let run = 0; run < SIZE_ROOMS; run++) {
       await waitForWarmRoom(stack);
       const room = `size-${run}`;
       const pages: Page[] = [];
+      const others: WeriftParticipant[] = [];
+      const timed = async (page: Page, i: number) => {
+        const timeline = await joinTimeline(page).catch(async (error: unknown) => {
+          const stats = await inboundStats(page).catch(() => undefined);
+          throw new Error(`P${i} of room ${room} saw no remote frame: ${(error as Error).message}; its receiving connection: ${JSON.stringify(stats)}`);
+        });
+        return timeline;
+      };
       try {
-        for (let i = 1; i <= ROOM_SIZE; i++) {
-          const page = await openPage(browser, stack, room, `P${i}`, i > 2 && i < ROOM_SIZE);
-          pages.push(page);
-          if (i === 1) await page.getByTestId('tile-camera-self').waitFor({ timeout: 60_000 });
-          else {
-            const total = (await joinTimeline(page))['first-remote-frame']!;
-            if (i === 2) second.push(total);
-            if (i === ROOM_SIZE) eighth.push(total);
-          }
+        const first = await openPage(browser, stack, room, 'P1');
+        pages.push(first);
+        await waitForPublishing(first);
+        pages.push(await openPage(browser, stack, room, 'P2'));
+        second.push(await timed(pages[1]!, 2));
+        for (let i = 3; i < ROOM_SIZE; i++) {
+          const access = await joinRoom(new RoomsApi(stack.url), room, { timeoutMs: 60_000 });
+          others.push(await WeriftParticipant.join({ url: stack.wsUrl, token: access.token, roomId: access.roomId, peerId: access.peerId, videoBitrate: 50_000, fps: 5 }));
         }
+        // everyone already in receives the newest participant's media before the 8th comes
+        await others.at(-1)!.waitFor(() => others.slice(0, -1).every((o) => o.stream(others.at(-1)!.peerId, 'video').packets > 0), 60_000, 'media among the werift participants');
+        pages.push(await openPage(browser, stack, room, `P${ROOM_SIZE}`));
+        eighth.push(await timed(pages.at(-1)!, ROOM_SIZE));
       } finally {
-        await Promise.all(pages.map((p) => p.context().close()));
+        await Promise.all([...pages.map((p) => p.context().close()), ...others.map((o) => o.close())]);
       }
     }
   } finally {
@@ -200,14 +229,20 @@ console.log(`bench:join — ${coverage}`);
 const browser = await launchChromium();
 const summary: string[] = [];
 try {
-  for (const engine of [...engines].reverse()) {
-    const warm = await warmRuns(browser, engine);
-    stepTable(`${engine.name}, warm room`, warm);
-    const size = await roomSizeRuns(browser, engine);
-    const [p2, p8] = [percentile(size.second, 50), percentile(size.eighth, 50)];
-    console.log(`\n${engine.name}, room size: 2nd joiner p50 ${fmt(p2).trim()}, 8th joiner p50 ${fmt(p8).trim()} (${(p8 / p2).toFixed(2)}x; ${size.second.length} rooms)`);
-    const cold = await coldRuns(browser, engine);
-    stepTable(`${engine.name}, cold path (no ready room)`, cold);
+  const only = process.env.BENCH_JOIN_ENGINES?.split(',');
+  for (const engine of [...engines].reverse().filter((e) => !only || only.includes(e.name))) {
+    const warm = PARTS.has('warm') ? await warmRuns(browser, engine) : [];
+    if (PARTS.has('warm')) stepTable(`${engine.name}, warm room`, warm);
+    const size = PARTS.has('size') ? await roomSizeRuns(browser, engine) : { second: [], eighth: [] };
+    const whole = (s: Timeline[]) => s.map((t) => t['first-remote-frame']!);
+    const [p2, p8] = [percentile(whole(size.second), 50), percentile(whole(size.eighth), 50)];
+    if (PARTS.has('size')) {
+      stepTable(`${engine.name}, the 2nd joiner of a room`, size.second);
+      stepTable(`${engine.name}, the 8th joiner of a room`, size.eighth);
+      console.log(`\n${engine.name}, room size: 2nd joiner p50 ${fmt(p2).trim()}, 8th joiner p50 ${fmt(p8).trim()} (${(p8 / p2).toFixed(2)}x; ${size.second.length} rooms)`);
+    }
+    const cold = PARTS.has('cold') ? await coldRuns(browser, engine) : [];
+    if (PARTS.has('cold')) stepTable(`${engine.name}, cold path (no ready room)`, cold);
     const total = (s: Timeline[], p: number) => percentile(s.map((t) => t['first-remote-frame']!).filter((v) => v !== undefined), p);
     summary.push(
       `${engine.name.padEnd(9)} | ${fmt(total(warm, 50))} | ${fmt(total(warm, 95))} | ${fmt(percentile(warm.map(afterClick), 50))} | ${fmt(percentile(warm.map(afterClick), 95))} | ${fmt(p2)} | ${fmt(p8)} | ${(p8 / p2).toFixed(2).padStart(5)}x | ${fmt(total(cold, 50))} | ${fmt(total(cold, 95))}`,

@@ -6,39 +6,55 @@
  * - it shows one participant large (a 1280x800 window in speaker view: one tile near 720p),
  * - nobody publishes simulcast (`?simulcast=off`: one full-size stream each), small tiles again.
  * It prints the kbit/s per receiver, the frame size it decodes, and the small-tile cost as a share
- * of the single-layer one (aim: at most 35%). Everything stays on 127.0.0.1 and stops by itself.
+ * of the single-layer one (aim: at most 35%); then the mean kbit/s of one received stream per layer
+ * (180p, 360p, 720p, by decoded height) and of audio, the rates `npm run cost -- --rates` takes, and
+ * writes them to `-- --rates-out <file>` (default test-artifacts/measured-rates.json). Everything
+ * stays on 127.0.0.1 and stops by itself.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { LAYER_HEIGHT, LAYERS, type RateKey } from '../../lib/cost/rates.ts';
 import { launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { availableEngines } from '../sfu/availableEngines.ts';
 
-const { values: args } = parseArgs({ options: { seconds: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { seconds: { type: 'string' }, 'rates-out': { type: 'string' } } });
 const MEASURE_S = Number(args.seconds ?? 12);
+const RATES_OUT = args['rates-out'] ?? 'test-artifacts/measured-rates.json';
 const SETTLE_S = 8;
 const PEOPLE = 4;
+
+/** One received stream of a page: its bytes so far and, for video, the height it decodes at. */
+interface Stream {
+  id: string;
+  kind: 'audio' | 'video';
+  bytes: number;
+  height?: number;
+  width?: number;
+}
 
 interface Received {
   kbps: number;
   /** Decoded frame sizes of the remote videos, e.g. "320x180". */
   sizes: string[];
+  /** kbit/s of each received stream over the measured time. */
+  streams: { kind: 'audio' | 'video'; kbps: number; height?: number }[];
 }
 
-/** Inbound video bytes and frame sizes of the page's receiving connection(s). */
-async function inbound(page: Page): Promise<{ bytes: number; sizes: string[] }> {
+/** The inbound RTP streams of the page's receiving connection(s). */
+async function inbound(page: Page): Promise<Stream[]> {
   return page.evaluate(async () => {
-    let bytes = 0;
-    const sizes: string[] = [];
+    const streams: Stream[] = [];
     for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
       if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number; frameWidth?: number; frameHeight?: number }) => {
-        if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
-        bytes += s.bytesReceived ?? 0;
-        if (s.frameWidth) sizes.push(`${s.frameWidth}x${s.frameHeight}`);
+      (await pc.getStats()).forEach((s: { type: string; id: string; kind?: string; bytesReceived?: number; frameWidth?: number; frameHeight?: number }) => {
+        if (s.type !== 'inbound-rtp' || (s.kind !== 'video' && s.kind !== 'audio')) return;
+        streams.push({ id: s.id, kind: s.kind, bytes: s.bytesReceived ?? 0, ...(s.frameHeight && { height: s.frameHeight, width: s.frameWidth }) });
       });
     }
-    return { bytes, sizes };
+    return streams;
   });
 }
 
@@ -49,7 +65,30 @@ async function measure(pages: Page[]): Promise<Received[]> {
   await new Promise((r) => setTimeout(r, MEASURE_S * 1000));
   const after = await Promise.all(pages.map(inbound));
   const seconds = (performance.now() - started) / 1000;
-  return after.map((a, i) => ({ kbps: ((a.bytes - before[i]!.bytes) * 8) / 1000 / seconds, sizes: a.sizes }));
+  return after.map((streams, i) => {
+    const earlier = new Map(before[i]!.map((s) => [s.id, s.bytes]));
+    const measured = streams.map((s) => ({ kind: s.kind, kbps: ((s.bytes - (earlier.get(s.id) ?? 0)) * 8) / 1000 / seconds, ...(s.height && { height: s.height }) }));
+    const video = streams.filter((s) => s.kind === 'video');
+    return {
+      kbps: measured.filter((s) => s.kind === 'video').reduce((n, s) => n + s.kbps, 0),
+      sizes: video.filter((s) => s.height).map((s) => `${s.width}x${s.height}`),
+      streams: measured,
+    };
+  });
+}
+
+/** The layer a decoded height is (the nearest of 180p, 360p and 720p). */
+const layerOf = (height: number) => LAYERS.reduce((best, layer) => (Math.abs(LAYER_HEIGHT[layer] - height) < Math.abs(LAYER_HEIGHT[best] - height) ? layer : best));
+
+/** Mean kbit/s of one received stream, per layer and for audio, over every case's streams. */
+function ratesOf(cases: Received[][]): Partial<Record<RateKey, { kbps: number; n: number }>> {
+  const groups = new Map<RateKey, number[]>();
+  for (const stream of cases.flat().flatMap((r) => r.streams)) {
+    if (stream.kbps <= 0) continue;
+    const key: RateKey | undefined = stream.kind === 'audio' ? 'audio' : stream.height ? layerOf(stream.height) : undefined;
+    if (key) groups.set(key, [...(groups.get(key) ?? []), stream.kbps]);
+  }
+  return Object.fromEntries([...groups].map(([key, v]) => [key, { kbps: v.reduce((a, b) => a + b, 0) / v.length, n: v.length }]));
 }
 
 async function call(browser: Browser, stack: TestStack, room: string, viewport: { width: number; height: number }, query = ''): Promise<Page[]> {
@@ -116,6 +155,14 @@ async function main(): Promise<void> {
     const share = mean(smallTiles) / mean(single);
     console.log('');
     console.log(`small tiles cost ${(share * 100).toFixed(0)}% of the single-layer bit rate (aim: at most 35%)`);
+    const rates = ratesOf([smallTiles, largeTile, single]);
+    console.log('');
+    console.log('  one received stream, mean kbit/s of RTP payload (getStats bytesReceived), all cases:');
+    for (const [key, r] of Object.entries(rates)) console.log(`    ${key.padEnd(6)} ${r.kbps.toFixed(0).padStart(6)} kbit/s  (${r.n} streams)`);
+    const file = { source: `npm run bench:quality on ${new Date().toISOString().slice(0, 10)}: ${PEOPLE} Chromium pages (fake cameras) on mediasoup, ${MEASURE_S} s per case`, ...Object.fromEntries(Object.entries(rates).map(([k, r]) => [k, Math.round(r.kbps)])) };
+    mkdirSync(dirname(RATES_OUT), { recursive: true });
+    writeFileSync(RATES_OUT, `${JSON.stringify(file, null, 2)}\n`);
+    console.log(`  written to ${RATES_OUT}: npm run cost -- --rates ${RATES_OUT}`);
   } finally {
     await browser.close();
     await stack.stop();

@@ -16,6 +16,8 @@ export class FakeProducer {
   readonly id = `producer-${++ids}`;
   readonly observer = new EventEmitter();
   closed = false;
+  /** Per encoding, how well it arrives (0: not sent); empty until the worker has scored it. */
+  score: { encodingIdx: number; ssrc: number; score: number }[] = [];
 
   constructor(
     readonly kind: types.MediaKind,

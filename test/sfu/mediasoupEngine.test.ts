@@ -21,7 +21,7 @@ import { type WorkerSlot, WorkerSlotError } from '../../sfu-task/src/engines/med
 import { ClientInputError, ConfigError } from '../../sfu-task/src/errors.ts';
 import { fixture } from '../fixtures/sdp/bridgeFixtures.ts';
 import { availableEngines } from './availableEngines.ts';
-import { type FakeConsumer, type FakeRouter, type FakeWorker, fakeSlot } from './fakeMediasoup.ts';
+import { type FakeConsumer, type FakeProducer, type FakeRouter, type FakeWorker, fakeSlot } from './fakeMediasoup.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<ClientInputError> {
   try {
@@ -239,6 +239,38 @@ describe('mediasoup consumer connection', () => {
     link.setVideoView(camera, { visible: true, width: 0, height: 0 });
     await new Promise((r) => setImmediate(r));
     expect(video!.paused).toBe(true);
+  });
+
+  it('a publisher that sends only its upper layers: a consumer starts on the lowest it sends; a first layer that never flows gives way to the view after a second', async () => {
+    const { router, publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-simulcast'))).connection;
+    await publish('bob', fixture('publish-audio-video'));
+    await publish('carol', fixture('publish-audio-video'));
+    const camera = alice.tracks.find((t) => t.kind === 'video')! as MediasoupPublishedTrack;
+    const producer = camera.producer as unknown as FakeProducer;
+    producer.score = [
+      { encodingIdx: 0, ssrc: 1, score: 0 },
+      { encodingIdx: 1, ssrc: 2, score: 8 },
+      { encodingIdx: 2, ssrc: 3, score: 10 },
+    ];
+    const bob = consumer('bob');
+    await bob.createOffer(alice.tracks);
+    expect((bob.consumers as unknown as FakeConsumer[])[1]!.preferredLayers).toEqual([1]);
+
+    // not scored yet: the lowest layer; it never flows, so the view's layer after a second
+    producer.score = [];
+    const link = consumer('carol');
+    const offer = sdpTransform.parse((await link.createOffer(alice.tracks)).sdp);
+    const video = (link.consumers as unknown as FakeConsumer[])[1]!;
+    expect(video.preferredLayers).toEqual([0]);
+    link.setVideoView(camera, { visible: true, width: 1280, height: 720 });
+    await link.handleAnswer({ type: 'answer', sdp: chromiumLikeAnswer(offer) });
+    transportOf(router, router.transports.length - 1).connectDtls();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(video.paused).toBe(false);
+    expect(video.preferredLayers).toEqual([0]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(video.preferredLayers).toEqual([0, 2]);
   });
 
   it('layerFor: the smallest layer at least 80% of the view\'s height, else the top one', () => {

@@ -5,8 +5,8 @@
  * protocol/mediaStream.ts), the client's answer -> DTLS connect. A track no longer carried has its
  * consumer closed and its section inactive in the next offer. Consumers are resumed once
  * DTLS is connected (and after each later answer), with a keyframe request for video; a simulcast
- * camera starts on its lowest layer (a small keyframe: the first picture comes fast) and moves to the
- * layer its view asks for once that layer flows. PLI/FIR from
+ * camera starts on the lowest layer its publisher sends (a small keyframe: the first picture comes
+ * fast) and moves to the layer its view asks for once that layer flows (or a second later anyway). PLI/FIR from
  * the client are relayed upstream by the worker itself, so this connection never emits
  * `keyframerequest`.
  */
@@ -34,6 +34,9 @@ interface Sending {
   consumer: types.Consumer;
   section: ConsumerSection;
 }
+
+/** A simulcast consumer whose first layer has not flowed this long after it resumed takes its view's layer anyway. */
+const FIRST_LAYER_WAIT_MS = 1000;
 
 /** The camera's top layer is 720p (web/src/call/localMedia.ts asks for it); each lower one halves it. */
 const TOP_LAYER_HEIGHT = 720;
@@ -158,7 +161,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
       paused: true,
       mid,
       appData: { track: track.id },
-      ...(simulcast && { preferredLayers: { spatialLayer: 0 } }),
+      ...(simulcast && { preferredLayers: { spatialLayer: lowestSending(track.producer) } }),
     });
     track.addConsumer(consumer);
     const section: ConsumerSection = {
@@ -201,6 +204,15 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
   }
 
   private resume(consumer: types.Consumer): void {
+    if (consumer.type === 'simulcast' && !this.flowing.has(consumer)) {
+      // no first layer yet (the publisher stopped sending it?): the view's layer, whatever flows
+      setTimeout(() => {
+        const sending = this.sendings.find((s) => s.consumer === consumer);
+        if (!sending || consumer.closed || this.flowing.has(consumer)) return;
+        this.flowing.add(consumer);
+        this.applyView(sending);
+      }, FIRST_LAYER_WAIT_MS).unref();
+    }
     consumer
       .resume()
       .then(() => (consumer.kind === 'video' ? consumer.requestKeyFrame() : undefined))
@@ -219,3 +231,9 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
 }
 
 const hidden = (view: VideoView) => !view.visible || view.width === 0 || view.height === 0;
+
+/** The lowest simulcast layer the publisher is sending now (a small camera sends fewer), else the lowest there is. */
+function lowestSending(producer: types.Producer): number {
+  const sending = producer.score.filter((s) => s.score > 0).map((s) => s.encodingIdx);
+  return sending.length > 0 ? Math.min(...sending) : 0;
+}
