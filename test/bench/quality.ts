@@ -24,6 +24,7 @@ const { values: args } = parseArgs({ options: { seconds: { type: 'string' }, 'ra
 const MEASURE_S = Number(args.seconds ?? 12);
 const RATES_OUT = args['rates-out'] ?? 'test-artifacts/measured-rates.json';
 const SETTLE_S = 8;
+const UPGRADE_SETTLE_S = 20;
 const PEOPLE = 4;
 
 /** One received stream of a page: its bytes so far and, for video, the height it decodes at. */
@@ -58,8 +59,8 @@ async function inbound(page: Page): Promise<Stream[]> {
   });
 }
 
-async function measure(pages: Page[]): Promise<Received[]> {
-  await new Promise((r) => setTimeout(r, SETTLE_S * 1000));
+async function measure(pages: Page[], settleS = SETTLE_S): Promise<Received[]> {
+  await new Promise((r) => setTimeout(r, settleS * 1000));
   const before = await Promise.all(pages.map(inbound));
   const started = performance.now();
   await new Promise((r) => setTimeout(r, MEASURE_S * 1000));
@@ -110,9 +111,9 @@ async function call(browser: Browser, stack: TestStack, room: string, viewport: 
 const close = (pages: Page[]) => Promise.all(pages.map((p) => p.context().close()));
 
 async function speakerView(page: Page): Promise<boolean> {
-  const button = page.getByRole('button', { name: /speaker view/i });
+  const button = page.getByTestId('layout-button');
   if ((await button.count()) === 0) return false;
-  await button.first().click();
+  await button.click();
   return true;
 }
 
@@ -140,7 +141,8 @@ async function main(): Promise<void> {
     // one receiver shows one participant large
     await Promise.all(pages.map((p) => p.setViewportSize(large)));
     const speaker = await speakerView(pages[0]!);
-    const largeTile = await measure(pages);
+    // a higher layer waits for the receiver's bandwidth estimate to grow to it
+    const largeTile = await measure(pages, UPGRADE_SETTLE_S);
     await close(pages);
     pages = await call(browser, stack, 'quality-single', small, '?simulcast=off');
     const single = await measure(pages);
