@@ -20,7 +20,7 @@ import type { Browser, Page } from 'playwright-core';
 import { JOIN_STEPS, type JoinStep } from '../../web/src/call/joinTimeline.ts';
 import { joinRoom } from '../../web/src/api/joinRoom.ts';
 import { RoomsApi } from '../../web/src/api/roomsApi.ts';
-import { inboundStats, launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
+import { inboundStats, launchChromium, newContext, openRoomPage, outboundStats } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { WeriftParticipant } from '../helpers/weriftParticipant.ts';
 import { availableEngines, type EngineUnderTest } from '../sfu/availableEngines.ts';
@@ -83,24 +83,14 @@ async function joinTimeline(page: Page): Promise<Timeline> {
 async function openPage(browser: Browser, stack: TestStack, room: string, name: string): Promise<Page> {
   const context = await newContext(browser, stack.url);
   // as a person would: the pre-join screen's preview plays, then Join (the room is being readied meanwhile)
-  // (beside six other pages' encoders and decoders on two cores, loading the page can take a while)
+  // (beside a full room's clients on two cores, loading the page can take a while)
   return openRoomPage(context, `${stack.url}/${room}`, name, { afterPreview: true, navigationTimeoutMs: 120_000, beforeNavigation: probeFirstVideo });
 }
 
 /** A page's camera goes out to the SFU (what a person already in the call has): its publishing connection sends video. */
 async function waitForPublishing(page: Page): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const sent = await page.evaluate(async () => {
-      let bytes = 0;
-      for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
-        if (pc.connectionState !== 'connected') continue;
-        (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesSent?: number }) => {
-          if (s.type === 'outbound-rtp' && s.kind === 'video') bytes += s.bytesSent ?? 0;
-        });
-      }
-      return bytes;
-    });
-    if (sent > 0) return;
+    if ((await outboundStats(page)).videoBytes > 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the first page sent no video in 60 s');

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectPlaying, expectText, launchChromium, newContext, openRoomPage, recordPeerConnections, selfId, waitForPreview } from '../helpers/browser.ts';
+import { expectPlaying, expectText, launchChromium, newContext, openRoomPage, outboundStats, recordPeerConnections, selfId, waitForPreview } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { joinWerift } from '../helpers/roomOnStack.ts';
 import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
@@ -319,16 +319,7 @@ describe(`the call screen (${engine.name})`, () => {
     expect(fallback.sdp).toBe(before.sdp);
     expect(await picker.inputValue()).toBe(fallback.deviceId);
     // the new microphone's audio goes out on the same sender
-    const sent = () => alice.evaluate(async () => {
-      let packets = 0;
-      for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-        if (pc.connectionState === 'closed') continue;
-        (await pc.getStats()).forEach((x: { type: string; kind?: string; packetsSent?: number }) => {
-          if (x.type === 'outbound-rtp' && x.kind === 'audio') packets += x.packetsSent ?? 0;
-        });
-      }
-      return packets;
-    });
+    const sent = async () => (await outboundStats(alice)).audioPackets;
     const first = await sent();
     await alice.waitForFunction(() => new Promise((r) => setTimeout(() => r(true), 1000)));
     expect(await sent()).toBeGreaterThan(first);

@@ -153,6 +153,23 @@ export async function inboundStats(page: Page): Promise<{ framesDecoded: number;
   });
 }
 
+/** Outbound RTP stats of the page's publishing connections, summed per kind. */
+export async function outboundStats(page: Page): Promise<{ audioPackets: number; videoBytes: number }> {
+  return page.evaluate(async () => {
+    let audioPackets = 0;
+    let videoBytes = 0;
+    for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: { type: string; kind?: string; packetsSent?: number; bytesSent?: number }) => {
+        if (s.type !== 'outbound-rtp') return;
+        if (s.kind === 'audio') audioPackets += s.packetsSent ?? 0;
+        else if (s.kind === 'video') videoBytes += s.bytesSent ?? 0;
+      });
+    }
+    return { audioPackets, videoBytes };
+  });
+}
+
 /** Waits until the locator's text matches (vitest has no Playwright matchers). */
 export async function expectText(locator: Locator, pattern: RegExp | string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -160,10 +160,7 @@ export class CallSession {
     // a rejoin stays 'reconnecting' (the call screen, with its banner) until identified
     this.set({ phase: this.state.phase === 'reconnecting' ? 'reconnecting' : 'connecting', roomId: access.roomId, selfId: access.peerId, creator: access.creator === true, urlPath: this.urlPath });
     // the publishing connection makes its offer while identify is on its way (what it says waits for identified)
-    if (!this.producer) {
-      this.held = [];
-      this.startProducer();
-    }
+    if (!this.producer) this.startProducer();
     this.signaling!.identify({
       id: access.peerId,
       roomId: access.roomId,
@@ -243,6 +240,7 @@ export class CallSession {
 
   /** The publishing connection, its first offer made once camera and microphone are open; its frames held until identified. */
   private startProducer(): void {
+    this.held = [];
     const producer = new ProducerLink(this.config.iceServers, (data) => (this.held ? this.held.push(data) : this.sendProducer(data)), simulcastWanted());
     this.producer = producer;
     this.watch('producer', producer.pc);
@@ -285,7 +283,6 @@ export class CallSession {
       this.consumer?.close();
       this.consumer = undefined;
       this.set({ participants: [] });
-      this.held = [];
       this.startProducer();
     }
     // the room's state (names, mute states) arrives while media starts

@@ -179,9 +179,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     if (simulcast) {
       // its lowest layer's small keyframe is the first picture; then the layer its view asks for
       consumer.on('layerschange', (layers) => {
-        if (!layers || this.flowing.has(consumer)) return;
-        this.flowing.add(consumer);
-        this.applyView(sending);
+        if (layers) this.followView(sending);
       });
     }
     this.sendings.push(sending);
@@ -200,19 +198,20 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
       const layers = sending.track.producer.rtpParameters.encodings?.length ?? 1;
       consumer.setPreferredLayers({ spatialLayer: layerFor(view.height, layers) }).catch(() => undefined);
     }
-    if (consumer.paused && this.transport?.dtlsState === 'connected' && !this.pendingMids) this.resume(consumer);
+    if (consumer.paused && this.transport?.dtlsState === 'connected' && !this.pendingMids) this.resume(sending);
   }
 
-  private resume(consumer: types.Consumer): void {
-    if (consumer.type === 'simulcast' && !this.flowing.has(consumer)) {
-      // no first layer yet (the publisher stopped sending it?): the view's layer, whatever flows
-      setTimeout(() => {
-        const sending = this.sendings.find((s) => s.consumer === consumer);
-        if (!sending || consumer.closed || this.flowing.has(consumer)) return;
-        this.flowing.add(consumer);
-        this.applyView(sending);
-      }, FIRST_LAYER_WAIT_MS).unref();
-    }
+  /** Its first layer flows (or never came): from now on its view picks the layer. */
+  private followView(sending: Sending): void {
+    if (sending.consumer.closed || this.flowing.has(sending.consumer)) return;
+    this.flowing.add(sending.consumer);
+    this.applyView(sending);
+  }
+
+  private resume(sending: Sending): void {
+    const { consumer } = sending;
+    // no first layer yet a second later (the publisher stopped sending it?): the view's layer, whatever flows
+    if (consumer.type === 'simulcast' && !this.flowing.has(consumer)) setTimeout(() => this.followView(sending), FIRST_LAYER_WAIT_MS).unref();
     consumer
       .resume()
       .then(() => (consumer.kind === 'video' ? consumer.requestKeyFrame() : undefined))
@@ -225,7 +224,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
       if (section.closed || section.stopped || consumer.closed) continue;
       const view = this.views.get(track);
       if (view) this.applyView(sending);
-      else if (consumer.paused) this.resume(consumer);
+      else if (consumer.paused) this.resume(sending);
     }
   }
 }
