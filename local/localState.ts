@@ -1,6 +1,6 @@
 /**
  * The running local stack's address book, a small JSON file (default `.local-stack.json` in the
- * repository): where its DynamoDB Local listens and how its tables are named, so that tools such as
+ * repository): where its DynamoDB Local and ECS stand-in listen and how its tables are named, so that tools such as
  * `npm run clients` reach the same tables. Written when the stack is ready, removed when it stops.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export interface LocalState {
   url: string;
   dynamoDbEndpoint: string;
+  /** The ECS stand-in (RunTask, StopTask), on the port it was given or the free one it took. */
+  ecsEndpoint: string;
   tablePrefix: string;
   pid: number;
 }

@@ -191,7 +191,7 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
     }
 
     // Where `npm run clients` finds this stack's tables; removed again on stop.
-    writeLocalState(cfg.stateFile, { url, dynamoDbEndpoint: dynamo.endpoint, tablePrefix: cfg.tablePrefix, pid: process.pid });
+    writeLocalState(cfg.stateFile, { url, dynamoDbEndpoint: dynamo.endpoint, ecsEndpoint, tablePrefix: cfg.tablePrefix, pid: process.pid });
     cleanups.push(async () => removeLocalState(cfg.stateFile));
 
     return {

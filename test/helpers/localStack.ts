@@ -12,6 +12,7 @@ import { loadConfig } from '../../lambdas/core/config.ts';
 import { buildDeps, type Deps } from '../../lambdas/core/deps.ts';
 import { tableList, type TableId } from '../../lib/tables.ts';
 import { freePort } from '../../local/freePort.ts';
+import { readLocalState } from '../../local/localState.ts';
 import { REPO_ROOT } from '../../local/stack.ts';
 import { LocalTokenSigner } from '../../lambdas/core/tokens/localTokenSigner.ts';
 
@@ -37,13 +38,13 @@ export interface TestStack {
 
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<TestStack> {
   const dynamoPort = await freePort();
-  const ecsPort = await freePort();
   const privateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const env: Record<string, string> = {
     TOKEN_PRIVATE_KEY: Buffer.from(privateKeyPem).toString('base64'),
     PORT: '0',
     DYNAMODB_PORT: String(dynamoPort),
-    ECS_PORT: String(ecsPort),
+    // the ECS stand-in takes a free port itself (one picked here beforehand could be taken meanwhile); the stack's address book says which
+    ECS_PORT: '0',
     WARM_ROOMS: '0',
     SFU_TASK_COMMAND: FIXTURE_TASK,
     POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -79,11 +80,13 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   });
 
   const dynamoDbEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const ecsEndpoint = readLocalState(env.LOCAL_STATE_FILE!)?.ecsEndpoint;
+  if (!ecsEndpoint) throw new Error(`the local stack is ready but wrote no address book at ${env.LOCAL_STATE_FILE}`);
   const handlerEnv: Record<string, string> = {
     ...env,
     AWS_REGION: 'us-east-1',
     DYNAMODB_ENDPOINT: dynamoDbEndpoint,
-    ECS_ENDPOINT: `http://127.0.0.1:${ecsPort}`,
+    ECS_ENDPOINT: ecsEndpoint,
     WS_MANAGEMENT_ENDPOINT: url,
     TOKEN_ISSUER: url,
     TOKEN_SIGNER: 'local',
