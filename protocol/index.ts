@@ -597,7 +597,8 @@ export type RoomEvent =
 /**
  * Why a room closed: `ended` (it was closed on purpose: an administrator, an idle timeout, a call
  * that ended) or `server-gone` (its media server went away: its task stopped, its worker died, its
- * connection was lost for good). After `server-gone` a client rejoins the same URL by itself.
+ * connection was lost for good, or it idled out just as people joined). After `server-gone` a client
+ * rejoins the same URL by itself.
  */
 export type RoomCloseCause = 'ended' | 'server-gone';
 

@@ -270,7 +270,9 @@ export class SignalingService {
       if (closeCode === SFU_GOING_AWAY_CLOSE_CODE) {
         await this.closeRoom(conn.roomId, 'the room server went away', 'server-gone');
       } else if (intentional) {
-        await this.closeRoom(conn.roomId, 'the SFU closed its connection');
+        // an SFU closes on purpose when its room idled out (its other stops say they go away): anyone
+        // still told is someone who joined just as it did, and is to join the URL again (a new room)
+        await this.closeRoom(conn.roomId, 'the room server stopped (no one was in it)', 'server-gone');
       } else {
         await this.lost(conn, connectionId, closeCode);
       }
