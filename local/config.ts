@@ -43,8 +43,8 @@ const schema = z.object({
   DYNAMODB_PORT: port('DYNAMODB_PORT', 0),
   /** Port of the local ECS stand-in; 0 = any free port. */
   ECS_PORT: port('ECS_PORT', 0),
-  /** Command line the ECS stand-in runs for each SFU task (split on spaces). */
-  SFU_TASK_COMMAND: z.string().default('node --import tsx sfu-task/src/main.ts'),
+  /** Command line the ECS stand-in runs for each SFU task (split on spaces); unset or blank: the bundled SFU task. */
+  SFU_TASK_COMMAND: z.string().default(''),
   RECONCILE_INTERVAL_SECONDS: seconds('RECONCILE_INTERVAL_SECONDS', 15),
   /** How often the user endpoint sweep (keepalive reminders, expiry) runs locally (every 60 s in AWS). */
   ENDPOINT_SWEEP_INTERVAL_SECONDS: seconds('ENDPOINT_SWEEP_INTERVAL_SECONDS', 1),
@@ -84,7 +84,8 @@ export interface LocalConfig {
   host: string;
   dynamoDbPort: number;
   ecsPort: number;
-  sfuTaskCommand: string[];
+  /** Undefined: the stack bundles sfu-task/src/main.ts and runs that (local/sfuTaskBundle.ts). */
+  sfuTaskCommand: string[] | undefined;
   reconcileIntervalMs: number;
   endpointSweepIntervalMs: number;
   callSweepIntervalMs: number;
@@ -110,13 +111,12 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
   if ((e.SIGN_IN_ISSUER === undefined) !== (clientId === undefined)) {
     throw new Error('invalid configuration: SIGN_IN_ISSUER and SIGN_IN_CLIENT_ID go together (set both, or neither)');
   }
-  if (command.length === 0) throw new Error('invalid configuration: SFU_TASK_COMMAND is empty');
   return {
     port: e.PORT,
     host: e.HOST,
     dynamoDbPort: e.DYNAMODB_PORT,
     ecsPort: e.ECS_PORT,
-    sfuTaskCommand: command,
+    sfuTaskCommand: command.length > 0 ? command : undefined,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     endpointSweepIntervalMs: e.ENDPOINT_SWEEP_INTERVAL_SECONDS * 1000,
     callSweepIntervalMs: e.CALL_SWEEP_INTERVAL_SECONDS * 1000,

@@ -18,6 +18,7 @@ import { EcsStandIn, type TaskStateChange } from './ecsStandIn.ts';
 import { HttpApiGateway, sendJson } from './httpApiGateway.ts';
 import { LambdaRuntime } from './lambdaRuntime.ts';
 import { removeLocalState, writeLocalState } from './localState.ts';
+import { bundleSfuTask } from './sfuTaskBundle.ts';
 import { StaticSite } from './staticSite.ts';
 import { CONNECTIONS_PREFIX, WS_PATH, WsApiGateway } from './wsApiGateway.ts';
 
@@ -91,7 +92,7 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
     let deliverTaskStopped: ((event: TaskStateChange) => Promise<void>) | undefined;
     const ecs = new EcsStandIn({
       onTaskStopped: (event) => deliverTaskStopped?.(event) ?? Promise.resolve(),
-      command: cfg.sfuTaskCommand,
+      command: cfg.sfuTaskCommand ?? (await bundleSfuTask(REPO_ROOT)),
       taskDefinitions: [LOCAL_TASK_DEFINITION],
       cwd: REPO_ROOT,
       taskEnvironment: {

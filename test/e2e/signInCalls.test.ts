@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPlaying, expectText, launchChromium, newContext, openRoomPage, selfId } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { startOidcProvider, type TestOidcProvider, WEB_CLIENT_ID } from '../helpers/oidcProvider.ts';
+import { SFU_TASK } from '../sfu/availableEngines.ts';
 
 const ARTIFACTS = 'test-artifacts';
 /** Unanswered calls are missed after this long here (60 s by default). */
@@ -36,7 +37,7 @@ beforeAll(async () => {
   provider = await startOidcProvider({ tokenSeconds: 70, names: { bob: 'Bob Example' } });
   stack = await startStack({
     ...provider.env,
-    SFU_TASK_COMMAND: 'node --import tsx sfu-task/src/main.ts',
+    SFU_TASK_COMMAND: SFU_TASK,
     WARM_ROOMS: '1',
     MAX_ROOMS: '10',
     RECONCILE_INTERVAL_SECONDS: '1',

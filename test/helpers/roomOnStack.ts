@@ -50,7 +50,7 @@ export function sfuPid(roomId: string): number | undefined {
     try {
       const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (env.includes(`ROOM_ID=${roomId}`) && cmd.includes('sfu-task/src/main.ts')) return Number(entry);
+      if (env.includes(`ROOM_ID=${roomId}`) && /sfu-task\/src\/main\.ts|local-sfu-task\/main\.mjs/.test(cmd)) return Number(entry);
     } catch {
       // gone or not ours
     }

@@ -9,8 +9,8 @@ import { findWorkerBin, missingWorkerReason, type WorkerBin } from '../../sfu-ta
 
 export type EngineName = 'werift' | 'mediasoup';
 
-/** The real SFU task, as `npm start` runs it (test stacks default to an idle stand-in). */
-export const SFU_TASK = 'node --import tsx sfu-task/src/main.ts';
+/** The real SFU task, as `npm start` runs it: blank is the stack's bundled task (test stacks default to an idle stand-in). */
+export const SFU_TASK = '';
 
 export interface EngineUnderTest {
   name: EngineName;

@@ -44,14 +44,15 @@ describe('local stack config', () => {
     const cfg = loadLocalConfig({});
     expect(cfg.port).toBe(8080);
     expect(cfg.host).toBe('127.0.0.1');
-    expect(cfg.sfuTaskCommand).toEqual(['node', '--import', 'tsx', 'sfu-task/src/main.ts']);
+    expect(cfg.sfuTaskCommand).toBeUndefined(); // the stack bundles the SFU task and runs that
     expect(cfg.wsIdleMs).toBe(600_000);
     expect(cfg.wsMaxMs).toBe(7_200_000);
   });
 
-  it('rejects a bad port or an empty task command', () => {
+  it('rejects a bad port; a blank task command is the bundled task, another one is split on spaces', () => {
     expect(() => loadLocalConfig({ PORT: 'eighty' })).toThrow(/PORT must be a port number/);
-    expect(() => loadLocalConfig({ SFU_TASK_COMMAND: '   ' })).toThrow(/SFU_TASK_COMMAND is empty/);
+    expect(loadLocalConfig({ SFU_TASK_COMMAND: '   ' }).sfuTaskCommand).toBeUndefined();
+    expect(loadLocalConfig({ SFU_TASK_COMMAND: 'node  --import tsx sfu-task/src/main.ts' }).sfuTaskCommand).toEqual(['node', '--import', 'tsx', 'sfu-task/src/main.ts']);
     expect(() => loadLocalConfig({ WS_IDLE_SECONDS: '0' })).toThrow(/WS_IDLE_SECONDS must be a positive number/);
   });
 
