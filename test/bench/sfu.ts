@@ -30,6 +30,8 @@ const CLK_TCK = 100; // Linux USER_HZ
 
 interface Sample {
   cpuSeconds: number;
+  /** Of which the SFU's Node process itself (the rest: its mediasoup workers). */
+  nodeCpuSeconds: number;
   rssMb: number;
   at: number;
 }
@@ -56,14 +58,17 @@ function childrenOf(pid: number): number[] {
 /** CPU and resident memory of the process and its children. */
 function sampleProcess(pid: number): Sample {
   let cpuSeconds = 0;
+  let nodeCpuSeconds = 0;
   let rssMb = 0;
   for (const p of [pid, ...childrenOf(pid)]) {
     const fields = statFields(p);
-    cpuSeconds += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    const seconds = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    cpuSeconds += seconds;
+    if (p === pid) nodeCpuSeconds = seconds;
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
     rssMb += rss ? Number(rss[1]) / 1024 : NaN;
   }
-  return { cpuSeconds, rssMb, at: performance.now() };
+  return { cpuSeconds, nodeCpuSeconds, rssMb, at: performance.now() };
 }
 
 type Engine = 'werift' | 'mediasoup';
@@ -183,8 +188,8 @@ async function measure(engine: Engine): Promise<EngineResult> {
     });
     console.log('');
     console.log(`engine ${engine}: SFU pid ${pid}, ${idle.rssMb.toFixed(0)} MB at start${engine === 'mediasoup' ? ' (with its worker)' : ''}; publisher: VP8 ~500 kbit/s (30 fps) + Opus 50 packets/s`);
-    console.log('    N | forwarded pkt/s | SFU CPU (one core) | SFU RSS MB | subscriber loss | CPU us/pkt | subscribers\' CPU');
-    console.log('------+-----------------+--------------------+------------+-----------------+------------+------------------');
+    console.log('    N | forwarded pkt/s | SFU CPU (one core) | of it Node | SFU RSS MB | subscriber loss | CPU us/pkt | subscribers\' CPU');
+    console.log('------+-----------------+--------------------+------------+------------+-----------------+------------+------------------');
     for (const n of STEPS) {
       // Joined a few at a time, each batch receiving before the next: 40 werift clients starting their
       // DTLS handshakes at once in this one process starve each other (some never connect).
@@ -218,12 +223,13 @@ async function measure(engine: Engine): Promise<EngineResult> {
       }
       const seconds = (s1.at - s0.at) / 1000;
       const cpu = (s1.cpuSeconds - s0.cpuSeconds) / seconds;
+      const nodeCpu = (s1.nodeCpuSeconds - s0.nodeCpuSeconds) / seconds;
       const pps = counts.received / seconds;
       const loss = counts.expected > 0 ? Math.max(0, 1 - counts.received / counts.expected) : 0;
       const row = { n, pps, cpu, rssMb: s1.rssMb, loss, usPerPacket: pps > 0 ? (cpu / pps) * 1e6 : NaN };
       rows.push(row);
       console.log(
-        `${String(n).padStart(5)} | ${pps.toFixed(0).padStart(15)} | ${(cpu * 100).toFixed(1).padStart(17)}% | ${row.rssMb
+        `${String(n).padStart(5)} | ${pps.toFixed(0).padStart(15)} | ${(cpu * 100).toFixed(1).padStart(17)}% | ${(nodeCpu * 100).toFixed(1).padStart(9)}% | ${row.rssMb
           .toFixed(0)
           .padStart(10)} | ${(loss * 100).toFixed(2).padStart(14)}% | ${row.usPerPacket.toFixed(1).padStart(10)} | ${(
           ((own.user + own.system) / 1e6 / seconds) *
