@@ -60,6 +60,8 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
   private pendingMids: string[] | undefined;
   /** Simulcast consumers whose first layer has reached the client: from then on, the view picks the layer. */
   private readonly flowing = new WeakSet<types.Consumer>();
+  /** The next section's mid (sections are never reused: a track gone leaves its section inactive). */
+  private nextMid = 0;
 
   constructor(
     peerId: string,
@@ -83,12 +85,18 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
       sending.section.stopped = true;
       sending.consumer.close();
     }
+    const fresh: MediasoupPublishedTrack[] = [];
     for (const track of tracks) {
       if (this.sendings.some((s) => s.track === track)) continue;
       if (!(track instanceof MediasoupPublishedTrack)) throw new Error(`track ${track.id} does not belong to the mediasoup engine`);
-      if (track.closed) continue;
-      await this.consume(transport, track);
+      if (!track.closed) fresh.push(track);
     }
+    // the consumers are made side by side (one worker request each: a room of 8 is 14 of them), their
+    // sections in the tracks' order
+    const made = await Promise.allSettled(fresh.map((track) => this.consume(transport, track, String(this.nextMid++))));
+    for (const result of made) if (result.status === 'fulfilled' && result.value) this.sendings.push(result.value);
+    const failed = made.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     const sections = this.sendings.map((s) => s.section);
     this.pendingMids = sections.map((s) => s.mid);
     return { type: 'offer', sdp: writeConsumerOffer(sections, this.describe(transport), { sessionId: this.sessionId, version: ++this.sdpVersion }) };
@@ -145,14 +153,14 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     for (const { consumer } of this.sendings) if (!consumer.closed) consumer.close();
   }
 
-  private async consume(transport: types.WebRtcTransport, track: MediasoupPublishedTrack): Promise<void> {
+  /** A paused consumer of `track` for the section `mid`; undefined when the client cannot decode it. */
+  private async consume(transport: types.WebRtcTransport, track: MediasoupPublishedTrack, mid: string): Promise<Sending | undefined> {
     const rtpCapabilities = this.context.rtpCapabilities();
     const producerId = await this.context.producerOn(track, this.slot);
     if (!this.slot.router.canConsume({ producerId, rtpCapabilities })) {
       this.context.warn('the receiving client cannot decode a track: not sent', { peerId: this.peerId, remotePeerId: track.peerId, track: track.id });
-      return;
+      return undefined;
     }
-    const mid = String(this.sendings.length);
     // a simulcast camera starts on its lowest layer: its first frames come fast; the client's view raises it
     const simulcast = track.producer.type === 'simulcast';
     const consumer = await transport.consume({
@@ -182,7 +190,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
         if (layers) this.followView(sending);
       });
     }
-    this.sendings.push(sending);
+    return sending;
   }
 
   /** A view that is not shown pauses its consumer; a shown one resumes it (at once if running) on the layer for its size. */
