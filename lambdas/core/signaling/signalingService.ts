@@ -272,7 +272,7 @@ export class SignalingService {
       } else if (intentional) {
         // an SFU closes on purpose when its room idled out (its other stops say they go away): anyone
         // still told is someone who joined just as it did, and is to join the URL again (a new room)
-        await this.closeRoom(conn.roomId, 'the room server stopped (no one was in it)', 'server-gone');
+        await this.closeRoom(conn.roomId, 'the room server stopped, idle, just as people joined', 'server-gone');
       } else {
         await this.lost(conn, connectionId, closeCode);
       }

@@ -29,7 +29,7 @@ export class RoomStartTimeoutError extends Error {}
  * room is taken the moment a claim finds it (a claim is one query and one conditional write; nothing
  * tells a client without a socket that a room is ready), so a longer wait is time the joiner loses.
  */
-export function claimRetryDelayMs(attempt: number): number {
+function claimRetryDelayMs(attempt: number): number {
   return Math.min(250 * 1.5 ** (attempt - 1), 1000);
 }
 
