@@ -8,8 +8,13 @@
  * It prints the kbit/s per receiver, the frame size it decodes, and the small-tile cost as a share
  * of the single-layer one (aim: at most 35%); then the mean kbit/s of one received stream per layer
  * (180p, 360p, 720p, by decoded height) and of audio, the rates `npm run cost -- --rates` takes, and
- * writes them to `-- --rates-out <file>` (default test-artifacts/measured-rates.json). Everything
- * stays on 127.0.0.1 and stops by itself.
+ * writes them to `-- --rates-out <file>` (default test-artifacts/measured-rates.json).
+ * Then the downlink part: two people, the receiver showing the other large, its downlink open, then
+ * limited with tc (`-- --limit-kbit`, default 150; test/bench/loopbackShaper.ts: loopback traffic to
+ * its connection's ports only, root needed, skipped with the reason where tc cannot), then open
+ * again; it prints the layer it decodes, frames and kbit/s each few seconds, and per phase the layers
+ * seen, the lowest frame rate and Chromium's freeze count. `-- --parts layers` or `-- --parts downlink`
+ * runs one part. Everything stays on 127.0.0.1 and stops by itself (the tc limit is removed at exit).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -19,8 +24,15 @@ import { LAYER_HEIGHT, LAYERS, type RateKey } from '../../lib/cost/rates.ts';
 import { launchChromium, newContext, openRoomPage } from '../helpers/browser.ts';
 import { startStack, type TestStack } from '../helpers/localStack.ts';
 import { availableEngines } from '../sfu/availableEngines.ts';
+import { LoopbackShaper } from './loopbackShaper.ts';
 
-const { values: args } = parseArgs({ options: { seconds: { type: 'string' }, 'rates-out': { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string' }, 'rates-out': { type: 'string' }, parts: { type: 'string' }, 'limit-kbit': { type: 'string' } },
+});
+/** Which parts run: `layers` (the tile-size cases and the rates), `downlink` (one receiver's link limited and freed). */
+const PARTS = new Set((args.parts ?? 'layers,downlink').split(','));
+const LIMIT_KBIT = Number(args['limit-kbit'] ?? 150);
+const DOWNLINK_PHASE_S = 25;
 const MEASURE_S = Number(args.seconds ?? 12);
 const RATES_OUT = args['rates-out'] ?? 'test-artifacts/measured-rates.json';
 const SETTLE_S = 8;
@@ -92,9 +104,9 @@ function ratesOf(cases: Received[][]): Partial<Record<RateKey, { kbps: number; n
   return Object.fromEntries([...groups].map(([key, v]) => [key, { kbps: v.reduce((a, b) => a + b, 0) / v.length, n: v.length }]));
 }
 
-async function call(browser: Browser, stack: TestStack, room: string, viewport: { width: number; height: number }, query = ''): Promise<Page[]> {
+async function call(browser: Browser, stack: TestStack, room: string, viewport: { width: number; height: number }, query = '', people = PEOPLE): Promise<Page[]> {
   const pages: Page[] = [];
-  for (let i = 0; i < PEOPLE; i++) {
+  for (let i = 0; i < people; i++) {
     const context = await newContext(browser, stack.url);
     const page = await openRoomPage(context, `${stack.url}/${room}${query}`, `P${i + 1}`);
     await page.setViewportSize(viewport);
@@ -103,7 +115,7 @@ async function call(browser: Browser, stack: TestStack, room: string, viewport: 
   }
   // everyone sees everyone
   for (const page of pages) {
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="tile-camera-"] video').length >= n, PEOPLE, { timeout: 60_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="tile-camera-"] video').length >= n, people, { timeout: 60_000 });
   }
   return pages;
 }
@@ -123,6 +135,119 @@ function row(label: string, received: Received[]): string {
   return `  ${label.padEnd(34)} ${kbps}   mean ${mean.toFixed(0).padStart(5)} kbit/s   decoded: ${[...new Set(received.flatMap((r) => r.sizes))].join(', ')}`;
 }
 
+/** A page's received camera at one moment (its receiving connection's inbound video). */
+interface VideoSample {
+  at: number;
+  height: number;
+  framesDecoded: number;
+  bytes: number;
+  freezeCount: number;
+  freezeSeconds: number;
+  /** The local UDP ports of the connection it arrives on (each of its candidates: ICE may move between them). */
+  ports: number[];
+}
+
+async function videoSample(page: Page): Promise<VideoSample | undefined> {
+  return page.evaluate(async () => {
+    for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = new Map<string, Record<string, unknown>>();
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.set(String(s.id), s));
+      const video = [...stats.values()].find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+      if (!video) continue;
+      const ports = [...stats.values()].filter((s) => s.type === 'local-candidate' && s.protocol === 'udp').map((s) => Number(s.port));
+      return {
+        at: performance.now(),
+        height: Number(video.frameHeight ?? 0),
+        framesDecoded: Number(video.framesDecoded ?? 0),
+        bytes: Number(video.bytesReceived ?? 0),
+        freezeCount: Number(video.freezeCount ?? 0),
+        freezeSeconds: Number(video.totalFreezesDuration ?? 0),
+        ports: [...new Set(ports)],
+      };
+    }
+    return undefined;
+  });
+}
+
+interface PhaseSummary {
+  phase: string;
+  heights: number[];
+  minFps: number;
+  meanKbps: number;
+  freezes: number;
+  freezeSeconds: number;
+}
+
+/** Samples the receiver once a second for `seconds`, printing each second; returns the phase's summary. */
+async function samplePhase(page: Page, phase: string, seconds: number): Promise<PhaseSummary> {
+  let last = await videoSample(page);
+  let first = last;
+  const heights: number[] = [];
+  const fps: number[] = [];
+  const kbps: number[] = [];
+  for (let i = 1; i <= seconds; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await videoSample(page);
+    first ??= now;
+    if (!now || !last) {
+      last = now;
+      continue;
+    }
+    const dt = (now.at - last.at) / 1000;
+    heights.push(now.height);
+    fps.push((now.framesDecoded - last.framesDecoded) / dt);
+    kbps.push(((now.bytes - last.bytes) * 8) / 1000 / dt);
+    if (i % 5 === 0 || i === 1) console.log(`    ${phase.padEnd(26)} ${String(i).padStart(3)} s   ${String(now.height).padStart(4)}p  ${fps.at(-1)!.toFixed(0).padStart(3)} fps  ${kbps.at(-1)!.toFixed(0).padStart(5)} kbit/s`);
+    last = now;
+  }
+  return {
+    phase,
+    heights,
+    minFps: Math.min(...fps),
+    meanKbps: kbps.reduce((a, b) => a + b, 0) / Math.max(1, kbps.length),
+    freezes: (last?.freezeCount ?? 0) - (first?.freezeCount ?? 0),
+    freezeSeconds: (last?.freezeSeconds ?? 0) - (first?.freezeSeconds ?? 0),
+  };
+}
+
+/**
+ * Two people on mediasoup, the receiver showing the other large (a 1280x800 window): its downlink
+ * open, then limited with tc to LIMIT_KBIT kbit/s, then open again. Prints the layer it decodes, its
+ * frame rate and bit rate through the three phases, and the freezes Chromium counted in each.
+ */
+async function downlink(browser: Browser, stack: TestStack): Promise<void> {
+  const why = LoopbackShaper.unavailable();
+  if (why) {
+    console.log(`  downlink part not run: ${why}`);
+    return;
+  }
+  const shaper = new LoopbackShaper();
+  const pages = await call(browser, stack, 'quality-downlink', { width: 1280, height: 800 }, '', 2);
+  try {
+    const receiver = pages[1]!;
+    console.log('');
+    console.log(`  one receiver's downlink (2 people, 1280x800): open, limited to ${LIMIT_KBIT} kbit/s, open again`);
+    const open = await samplePhase(receiver, 'open', UPGRADE_SETTLE_S + 10);
+    const ports = (await videoSample(receiver))?.ports ?? [];
+    if (ports.length === 0) throw new Error('the receiver\'s connection has no UDP candidate: nothing to limit');
+    shaper.limit(ports, LIMIT_KBIT);
+    const limited = await samplePhase(receiver, `limited (${LIMIT_KBIT} kbit/s)`, DOWNLINK_PHASE_S);
+    if (process.env.BENCH_QUALITY_DEBUG) console.log(shaper.counters());
+    shaper.clear();
+    const freed = await samplePhase(receiver, 'open again', DOWNLINK_PHASE_S);
+    console.log('');
+    console.log('  phase                       layers decoded (first -> last)  lowest fps  mean kbit/s  freezes (s)');
+    for (const p of [open, limited, freed]) {
+      const path = [...new Set(p.heights)].map((h) => `${h}p`).join(' -> ');
+      console.log(`  ${p.phase.padEnd(27)} ${path.padEnd(31)} ${p.minFps.toFixed(0).padStart(10)} ${p.meanKbps.toFixed(0).padStart(12)}  ${p.freezes} (${p.freezeSeconds.toFixed(1)})`);
+    }
+  } finally {
+    shaper.clear();
+    await close(pages);
+  }
+}
+
 async function main(): Promise<void> {
   const engine = availableEngines().engines.find((e) => e.name === 'mediasoup');
   if (!engine) {
@@ -134,41 +259,47 @@ async function main(): Promise<void> {
   const stack = await startStack({ ...engine.stackEnv, WARM_ROOMS: '2', MAX_ROOMS: '10', RECONCILE_INTERVAL_SECONDS: '1' });
   const browser = await launchChromium();
   try {
-    const small = { width: 640, height: 400 };
-    const large = { width: 1280, height: 800 };
-    let pages = await call(browser, stack, 'quality-small', small);
-    const smallTiles = await measure(pages);
-    // one receiver shows one participant large
-    await Promise.all(pages.map((p) => p.setViewportSize(large)));
-    const speaker = await speakerView(pages[0]!);
-    // a higher layer waits for the receiver's bandwidth estimate to grow to it
-    const largeTile = await measure(pages, UPGRADE_SETTLE_S);
-    await close(pages);
-    pages = await call(browser, stack, 'quality-single', small, '?simulcast=off');
-    const single = await measure(pages);
-    await close(pages);
-
-    console.log('');
-    console.log(`  downstream video kbit/s per receiver (${PEOPLE - 1} remote cameras each)`);
-    console.log(row('simulcast, small tiles (640x400)', smallTiles));
-    console.log(row(`simulcast, ${speaker ? 'speaker view' : 'grid'} (1280x800)`, largeTile));
-    console.log(row('no simulcast, small tiles', single));
-    const mean = (r: Received[]) => r.reduce((n, x) => n + x.kbps, 0) / r.length;
-    const share = mean(smallTiles) / mean(single);
-    console.log('');
-    console.log(`small tiles cost ${(share * 100).toFixed(0)}% of the single-layer bit rate (aim: at most 35%)`);
-    const rates = ratesOf([smallTiles, largeTile, single]);
-    console.log('');
-    console.log('  one received stream, mean kbit/s of RTP payload (getStats bytesReceived), all cases:');
-    for (const [key, r] of Object.entries(rates)) console.log(`    ${key.padEnd(6)} ${r.kbps.toFixed(0).padStart(6)} kbit/s  (${r.n} streams)`);
-    const file = { source: `npm run bench:quality on ${new Date().toISOString().slice(0, 10)}: ${PEOPLE} Chromium pages (fake cameras) on mediasoup, ${MEASURE_S} s per case`, ...Object.fromEntries(Object.entries(rates).map(([k, r]) => [k, Math.round(r.kbps)])) };
-    mkdirSync(dirname(RATES_OUT), { recursive: true });
-    writeFileSync(RATES_OUT, `${JSON.stringify(file, null, 2)}\n`);
-    console.log(`  written to ${RATES_OUT}: npm run cost -- --rates ${RATES_OUT}`);
+    if (PARTS.has('layers')) await layers(browser, stack);
+    if (PARTS.has('downlink')) await downlink(browser, stack);
   } finally {
     await browser.close();
     await stack.stop();
   }
+}
+
+/** The tile-size cases: what each receiver gets with small tiles, one large tile, and without simulcast; the rates per layer. */
+async function layers(browser: Browser, stack: TestStack): Promise<void> {
+  const small = { width: 640, height: 400 };
+  const large = { width: 1280, height: 800 };
+  let pages = await call(browser, stack, 'quality-small', small);
+  const smallTiles = await measure(pages);
+  // one receiver shows one participant large
+  await Promise.all(pages.map((p) => p.setViewportSize(large)));
+  const speaker = await speakerView(pages[0]!);
+  // a higher layer waits for the receiver's bandwidth estimate to grow to it
+  const largeTile = await measure(pages, UPGRADE_SETTLE_S);
+  await close(pages);
+  pages = await call(browser, stack, 'quality-single', small, '?simulcast=off');
+  const single = await measure(pages);
+  await close(pages);
+
+  console.log('');
+  console.log(`  downstream video kbit/s per receiver (${PEOPLE - 1} remote cameras each)`);
+  console.log(row('simulcast, small tiles (640x400)', smallTiles));
+  console.log(row(`simulcast, ${speaker ? 'speaker view' : 'grid'} (1280x800)`, largeTile));
+  console.log(row('no simulcast, small tiles', single));
+  const mean = (r: Received[]) => r.reduce((n, x) => n + x.kbps, 0) / r.length;
+  const share = mean(smallTiles) / mean(single);
+  console.log('');
+  console.log(`small tiles cost ${(share * 100).toFixed(0)}% of the single-layer bit rate (aim: at most 35%)`);
+  const rates = ratesOf([smallTiles, largeTile, single]);
+  console.log('');
+  console.log('  one received stream, mean kbit/s of RTP payload (getStats bytesReceived), all cases:');
+  for (const [key, r] of Object.entries(rates)) console.log(`    ${key.padEnd(6)} ${r.kbps.toFixed(0).padStart(6)} kbit/s  (${r.n} streams)`);
+  const file = { source: `npm run bench:quality on ${new Date().toISOString().slice(0, 10)}: ${PEOPLE} Chromium pages (fake cameras) on mediasoup, ${MEASURE_S} s per case`, ...Object.fromEntries(Object.entries(rates).map(([k, r]) => [k, Math.round(r.kbps)])) };
+  mkdirSync(dirname(RATES_OUT), { recursive: true });
+  writeFileSync(RATES_OUT, `${JSON.stringify(file, null, 2)}\n`);
+  console.log(`  written to ${RATES_OUT}: npm run cost -- --rates ${RATES_OUT}`);
 }
 
 await main();
