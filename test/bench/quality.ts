@@ -143,6 +143,10 @@ interface VideoSample {
   bytes: number;
   freezeCount: number;
   freezeSeconds: number;
+  /** Keyframe requests (PLI) the receiver sent, packets it lost, keyframes it decoded. */
+  plis: number;
+  lost: number;
+  keyframes: number;
   /** The local UDP ports of the connection it arrives on (each of its candidates: ICE may move between them). */
   ports: number[];
 }
@@ -163,6 +167,9 @@ async function videoSample(page: Page): Promise<VideoSample | undefined> {
         bytes: Number(video.bytesReceived ?? 0),
         freezeCount: Number(video.freezeCount ?? 0),
         freezeSeconds: Number(video.totalFreezesDuration ?? 0),
+        plis: Number(video.pliCount ?? 0),
+        lost: Number(video.packetsLost ?? 0),
+        keyframes: Number(video.keyFramesDecoded ?? 0),
         ports: [...new Set(ports)],
       };
     }
@@ -177,6 +184,9 @@ interface PhaseSummary {
   meanKbps: number;
   freezes: number;
   freezeSeconds: number;
+  plis: number;
+  lost: number;
+  keyframes: number;
 }
 
 /** Samples the receiver once a second for `seconds`, printing each second; returns the phase's summary. */
@@ -208,6 +218,9 @@ async function samplePhase(page: Page, phase: string, seconds: number): Promise<
     meanKbps: kbps.reduce((a, b) => a + b, 0) / Math.max(1, kbps.length),
     freezes: (last?.freezeCount ?? 0) - (first?.freezeCount ?? 0),
     freezeSeconds: (last?.freezeSeconds ?? 0) - (first?.freezeSeconds ?? 0),
+    plis: (last?.plis ?? 0) - (first?.plis ?? 0),
+    lost: (last?.lost ?? 0) - (first?.lost ?? 0),
+    keyframes: (last?.keyframes ?? 0) - (first?.keyframes ?? 0),
   };
 }
 
@@ -237,10 +250,12 @@ async function downlink(browser: Browser, stack: TestStack): Promise<void> {
     shaper.clear();
     const freed = await samplePhase(receiver, 'open again', DOWNLINK_PHASE_S);
     console.log('');
-    console.log('  phase                       layers decoded (first -> last)  lowest fps  mean kbit/s  freezes (s)');
+    console.log('  phase                       layers decoded (first -> last)  lowest fps  mean kbit/s  freezes (s)  lost  PLIs  keyframes');
     for (const p of [open, limited, freed]) {
       const path = [...new Set(p.heights)].map((h) => `${h}p`).join(' -> ');
-      console.log(`  ${p.phase.padEnd(27)} ${path.padEnd(31)} ${p.minFps.toFixed(0).padStart(10)} ${p.meanKbps.toFixed(0).padStart(12)}  ${p.freezes} (${p.freezeSeconds.toFixed(1)})`);
+      console.log(
+        `  ${p.phase.padEnd(27)} ${path.padEnd(31)} ${p.minFps.toFixed(0).padStart(10)} ${p.meanKbps.toFixed(0).padStart(12)}  ${`${p.freezes} (${p.freezeSeconds.toFixed(1)})`.padEnd(11)} ${String(p.lost).padStart(5)} ${String(p.plis).padStart(5)} ${String(p.keyframes).padStart(10)}`,
+      );
     }
   } finally {
     shaper.clear();
