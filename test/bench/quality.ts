@@ -10,7 +10,8 @@
  * (180p, 360p, 720p, by decoded height) and of audio, the rates `npm run cost -- --rates` takes, and
  * writes them to `-- --rates-out <file>` (default test-artifacts/measured-rates.json).
  * Then the downlink part: two people, the receiver showing the other large, its downlink open, then
- * limited with tc (`-- --limit-kbit`, default 150; test/bench/loopbackShaper.ts: loopback traffic to
+ * limited with tc (`-- --limit-kbit`, default 400: the lowest layer, capped at 150 kbit/s, and audio
+ * fit, the 360p layer, capped at 500, does not; test/bench/loopbackShaper.ts: loopback traffic to
  * its connection's ports only, root needed, skipped with the reason where tc cannot), then open
  * again; it prints the layer it decodes, frames and kbit/s each few seconds, and per phase the layers
  * seen, the lowest frame rate and Chromium's freeze count. `-- --parts layers` or `-- --parts downlink`
@@ -31,7 +32,7 @@ const { values: args } = parseArgs({
 });
 /** Which parts run: `layers` (the tile-size cases and the rates), `downlink` (one receiver's link limited and freed). */
 const PARTS = new Set((args.parts ?? 'layers,downlink').split(','));
-const LIMIT_KBIT = Number(args['limit-kbit'] ?? 150);
+const LIMIT_KBIT = Number(args['limit-kbit'] ?? 400);
 const DOWNLINK_PHASE_S = 25;
 const MEASURE_S = Number(args.seconds ?? 12);
 const RATES_OUT = args['rates-out'] ?? 'test-artifacts/measured-rates.json';

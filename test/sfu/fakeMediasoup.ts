@@ -94,6 +94,8 @@ export class FakeTransport extends EventEmitter {
   readonly connects: types.DtlsParameters[] = [];
   readonly producers: FakeProducer[] = [];
   readonly consumers: FakeConsumer[] = [];
+  /** Each outgoing bitrate floor set, in order (bit/s; 0 is none). */
+  readonly minOutgoingBitrates: number[] = [];
 
   constructor(private readonly router: FakeRouter) {
     super();
@@ -101,6 +103,10 @@ export class FakeTransport extends EventEmitter {
 
   async connect({ dtlsParameters }: { dtlsParameters: types.DtlsParameters }): Promise<void> {
     this.connects.push(dtlsParameters);
+  }
+
+  async setMinOutgoingBitrate(bitrate: number): Promise<void> {
+    this.minOutgoingBitrates.push(bitrate);
   }
 
   async restartIce(): Promise<types.IceParameters> {

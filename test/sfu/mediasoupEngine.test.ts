@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chooseEngine } from '../../sfu-task/src/engines/engineChoice.ts';
 import { createEngine } from '../../sfu-task/src/engines/createEngine.ts';
 import type { ConnectionState } from '../../sfu-task/src/engines/MediaEngine.ts';
-import { layerFor, MediasoupConsumerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupConsumerConnection.ts';
+import { layerFor, MediasoupConsumerConnection, outgoingFloor } from '../../sfu-task/src/engines/mediasoup/MediasoupConsumerConnection.ts';
 import { MediasoupEngine } from '../../sfu-task/src/engines/mediasoup/MediasoupEngine.ts';
 import { MediasoupProducerConnection } from '../../sfu-task/src/engines/mediasoup/MediasoupProducerConnection.ts';
 import type { MediasoupPublishedTrack } from '../../sfu-task/src/engines/mediasoup/MediasoupPublishedTrack.ts';
@@ -271,6 +271,38 @@ describe('mediasoup consumer connection', () => {
     expect(video.preferredLayers).toEqual([0]);
     await new Promise((r) => setTimeout(r, 1000));
     expect(video.preferredLayers).toEqual([0, 2]);
+  });
+
+  it('the bandwidth floor holds the lowest layer of each simulcast camera shown; none for a hidden one, one gone or a single-layer one', async () => {
+    const { router, publish, consumer } = room();
+    const alice = (await publish('alice', fixture('publish-simulcast'))).connection;
+    const dave = (await publish('dave', fixture('publish-simulcast'))).connection;
+    const carol = (await publish('carol', fixture('publish-audio-video'))).connection;
+    await publish('bob', fixture('publish-audio-video'));
+    const link = consumer('bob');
+    await link.createOffer([...alice.tracks, ...dave.tracks, ...carol.tracks]);
+    const transport = transportOf(router, router.transports.length - 1);
+    expect(transport.minOutgoingBitrates).toEqual([outgoingFloor(2)]);
+    const aliceCamera = alice.tracks.find((t) => t.kind === 'video')!;
+    link.setVideoView(aliceCamera, { visible: false, width: 320, height: 180 });
+    expect(transport.minOutgoingBitrates.at(-1)).toBe(outgoingFloor(1));
+    // dave's tracks are no longer carried
+    await link.createOffer([...alice.tracks, ...carol.tracks]);
+    expect(transport.minOutgoingBitrates.at(-1)).toBe(0);
+    link.setVideoView(aliceCamera, { visible: true, width: 320, height: 180 });
+    expect(transport.minOutgoingBitrates.at(-1)).toBe(outgoingFloor(1));
+    // the same view again changes nothing
+    const set = transport.minOutgoingBitrates.length;
+    link.setVideoView(aliceCamera, { visible: true, width: 320, height: 180 });
+    expect(transport.minOutgoingBitrates).toHaveLength(set);
+  });
+
+  it('outgoingFloor: a lowest layer per camera (above the 150 kbit/s the client caps it at), capped in all', () => {
+    expect(outgoingFloor(0)).toBe(0);
+    expect(outgoingFloor(1)).toBeGreaterThan(150_000);
+    expect(outgoingFloor(2)).toBe(2 * outgoingFloor(1));
+    expect(outgoingFloor(16)).toBeLessThan(16 * outgoingFloor(1));
+    expect(outgoingFloor(16)).toBe(outgoingFloor(30));
   });
 
   it('layerFor: the smallest layer at least 80% of the view\'s height, else the top one', () => {

@@ -117,9 +117,14 @@ describe('publish offer -> RTP parameters', () => {
     expect(sections[2]!.rtpParameters.encodings![0]!.ssrc).not.toBe(sections[1]!.rtpParameters.encodings![0]!.ssrc);
   });
 
-  it('simulcast: one encoding per rid in a=simulcast order, no SSRCs, RTX codec kept', () => {
+  it('simulcast: one encoding per rid in a=simulcast order, each with Chromium\'s three temporal layers, no SSRCs, RTX codec kept', () => {
     const [, video] = produced(readPublishOffer(fixture('publish-simulcast'), router).sections);
-    expect(video!.rtpParameters.encodings).toEqual([{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }]);
+    // without L1T3 mediasoup would forward the base temporal layer only: a quarter of the frames
+    expect(video!.rtpParameters.encodings).toEqual([
+      { rid: 'q', scalabilityMode: 'L1T3' },
+      { rid: 'h', scalabilityMode: 'L1T3' },
+      { rid: 'f', scalabilityMode: 'L1T3' },
+    ]);
     expect(video!.rtpParameters.codecs.map((c) => c.mimeType)).toEqual(['video/VP8', 'video/rtx']);
     expect(video!.rtpParameters.headerExtensions!.map((e) => e.uri)).toEqual(
       expect.arrayContaining(['urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id']),

@@ -38,6 +38,21 @@ interface Sending {
 /** A simulcast consumer whose first layer has not flowed this long after it resumed takes its view's layer anyway. */
 const FIRST_LAYER_WAIT_MS = 1000;
 
+/**
+ * The least the receiver's bandwidth estimate may fall to, per simulcast camera it shows: that
+ * camera's lowest layer (the web client caps it at 150 kbit/s, web/src/media/ProducerLink.ts) with
+ * its packet headers and keyframes. Below that mediasoup forwards no layer of it at all, a frozen
+ * picture, until the estimate climbs back; at it each shown camera keeps its lowest layer while the
+ * link is short. At most FLOOR_CAP_BPS in all: with many tiles on a short link some pause instead.
+ */
+const LOWEST_LAYER_BPS = 200_000;
+const FLOOR_CAP_BPS = 1_000_000;
+
+/** The outgoing bitrate floor (bit/s) for a receiving connection that shows `cameras` simulcast cameras; 0 is none. */
+export function outgoingFloor(cameras: number): number {
+  return Math.min(cameras * LOWEST_LAYER_BPS, FLOOR_CAP_BPS);
+}
+
 /** The camera's top layer is 720p (web/src/call/localMedia.ts asks for it); each lower one halves it. */
 const TOP_LAYER_HEIGHT = 720;
 
@@ -60,6 +75,8 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
   private pendingMids: string[] | undefined;
   /** Simulcast consumers whose first layer has reached the client: from then on, the view picks the layer. */
   private readonly flowing = new WeakSet<types.Consumer>();
+  /** The outgoing bitrate floor last given to the transport (bit/s). */
+  private floorBps = 0;
   /** The next section's mid (sections are never reused: a track gone leaves its section inactive). */
   private nextMid = 0;
 
@@ -99,6 +116,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     if (failed) throw failed.reason;
     const sections = this.sendings.map((s) => s.section);
     this.pendingMids = sections.map((s) => s.mid);
+    this.updateFloor();
     return { type: 'offer', sdp: writeConsumerOffer(sections, this.describe(transport), { sessionId: this.sessionId, version: ++this.sdpVersion }) };
   }
 
@@ -182,6 +200,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     // its producer closed (the publisher left): the section goes inactive
     consumer.observer.once('close', () => {
       if (!section.closed) section.stopped = true;
+      this.updateFloor();
     });
     const sending: Sending = { track, consumer, section };
     if (simulcast) {
@@ -198,6 +217,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     const view = this.views.get(sending.track);
     const { consumer } = sending;
     if (!view || consumer.closed) return;
+    this.updateFloor();
     if (hidden(view)) {
       if (!consumer.paused) consumer.pause().catch(() => undefined);
       return;
@@ -214,6 +234,20 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     if (sending.consumer.closed || this.flowing.has(sending.consumer)) return;
     this.flowing.add(sending.consumer);
     this.applyView(sending);
+  }
+
+  /** The transport's bandwidth floor follows the simulcast cameras the client shows (outgoingFloor). */
+  private updateFloor(): void {
+    const transport = this.transport;
+    if (!transport || transport.closed) return;
+    const cameras = this.sendings.filter(({ consumer, section, track }) => {
+      const view = this.views.get(track);
+      return consumer.type === 'simulcast' && !consumer.closed && !section.closed && !section.stopped && !(view && hidden(view));
+    }).length;
+    const floor = outgoingFloor(cameras);
+    if (floor === this.floorBps) return;
+    this.floorBps = floor;
+    transport.setMinOutgoingBitrate(floor).catch(() => undefined);
   }
 
   private resume(sending: Sending): void {

@@ -85,8 +85,19 @@ function readSection(section: MediaSection, index: number, caps: types.RtpCapabi
 
   const encodings = readEncodings(section, rtpParameters.codecs.length > 1);
   if (encodings.length === 0) return { mid, kind, action: 'reject', reason: 'sends neither SSRCs nor simulcast rids' };
-  rtpParameters.encodings = encodings;
+  rtpParameters.encodings = withTemporalLayers(encodings, chosen.mimeType);
   return { mid, kind, action: 'produce', rtpParameters, trackId: trackIdOf(section) };
+}
+
+/**
+ * Chromium sends each simulcast layer of VP8 and H.264 with three temporal layers (libwebrtc's
+ * default), and SDP does not say so. mediasoup takes an encoding without a scalability mode for one
+ * temporal layer and then forwards only the base one: a quarter of the frames. So, as
+ * mediasoup-client does, a simulcast encoding of those codecs is L1T3.
+ */
+function withTemporalLayers(encodings: types.RtpEncodingParameters[], mimeType: string): types.RtpEncodingParameters[] {
+  if (encodings.length < 2 || !/\/(VP8|H264)$/i.test(mimeType)) return encodings;
+  return encodings.map((encoding) => ({ ...encoding, scalabilityMode: encoding.scalabilityMode ?? 'L1T3' }));
 }
 
 const DEPENDENCY_DESCRIPTOR_URI = 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension';
