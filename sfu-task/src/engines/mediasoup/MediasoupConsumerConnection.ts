@@ -98,7 +98,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     const transport = await this.ensureTransport();
     const wanted = new Set(tracks);
     for (const sending of this.sendings) {
-      if (sending.section.closed || sending.section.stopped || wanted.has(sending.track)) continue;
+      if (!carried(sending) || wanted.has(sending.track)) continue;
       sending.section.stopped = true;
       sending.consumer.close();
     }
@@ -129,7 +129,7 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     for (const mid of parsed.rejectedMids) {
       const sending = this.sendings.find((s) => s.section.mid === mid);
       // (a section the SFU stopped is answered inactive: it stays as it is)
-      if (sending && !sending.section.closed && !sending.section.stopped) {
+      if (sending && carried(sending)) {
         sending.section.closed = true;
         sending.consumer.close();
       }
@@ -140,8 +140,9 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
 
   setVideoView(track: PublishedTrack, view: VideoView): void {
     this.views.set(track, view);
-    const sending = this.sendings.find((s) => s.track === track && !s.section.closed && !s.section.stopped);
+    const sending = this.sendings.find((s) => s.track === track && carried(s));
     if (sending) this.applyView(sending);
+    this.updateFloor();
   }
 
   /** Round-trip time to the client, from the receiver reports of its video (else audio) streams. */
@@ -217,7 +218,6 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
     const view = this.views.get(sending.track);
     const { consumer } = sending;
     if (!view || consumer.closed) return;
-    this.updateFloor();
     if (hidden(view)) {
       if (!consumer.paused) consumer.pause().catch(() => undefined);
       return;
@@ -240,9 +240,9 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
   private updateFloor(): void {
     const transport = this.transport;
     if (!transport || transport.closed) return;
-    const cameras = this.sendings.filter(({ consumer, section, track }) => {
-      const view = this.views.get(track);
-      return consumer.type === 'simulcast' && !consumer.closed && !section.closed && !section.stopped && !(view && hidden(view));
+    const cameras = this.sendings.filter((s) => {
+      const view = this.views.get(s.track);
+      return s.consumer.type === 'simulcast' && carried(s) && !(view && hidden(view));
     }).length;
     const floor = outgoingFloor(cameras);
     if (floor === this.floorBps) return;
@@ -262,14 +262,17 @@ export class MediasoupConsumerConnection extends MediasoupConnection<ConsumerCon
 
   private resumeAll(): void {
     for (const sending of this.sendings) {
-      const { consumer, section, track } = sending;
-      if (section.closed || section.stopped || consumer.closed) continue;
+      const { consumer, track } = sending;
+      if (!carried(sending)) continue;
       const view = this.views.get(track);
       if (view) this.applyView(sending);
       else if (consumer.paused) this.resume(sending);
     }
   }
 }
+
+/** Still sent: its section neither stopped by the SFU nor rejected by the client, its consumer open. */
+const carried = ({ consumer, section }: Sending) => !section.closed && !section.stopped && !consumer.closed;
 
 const hidden = (view: VideoView) => !view.visible || view.width === 0 || view.height === 0;
 
