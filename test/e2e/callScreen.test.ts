@@ -110,6 +110,13 @@ async function sentAudio(page: Page): Promise<{ deviceId: string | undefined; re
   });
 }
 
+/** Opens or closes the devices panel, whatever state an earlier case left it in. */
+async function devicesPanel(page: Page, open: boolean): Promise<void> {
+  const button = page.getByTestId('devices-button');
+  if ((await button.getAttribute('aria-expanded')) !== String(open)) await button.click();
+  await page.getByTestId('devices-panel').waitFor({ state: open ? 'visible' : 'detached' });
+}
+
 async function joinCrowd(n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     crowd.push(await joinWerift(stack, ROOM, { displayName: `Werift ${crowd.length + 1}`, videoBitrate: 60_000, fps: 10 }));
@@ -198,14 +205,14 @@ describe(`the call screen (${engine.name})`, () => {
     aliceId = await selfId(alice);
     // camera off was remembered with the join; the devices chosen before are the ones in use
     expect(await alice.evaluate(() => JSON.parse(localStorage.getItem('video-rooms.devices')!).joinVideoOff)).toBe(true);
-    await alice.getByTestId('devices-button').click();
+    await devicesPanel(alice, true);
     const devices = await alice.evaluate(() => JSON.parse(localStorage.getItem('video-rooms.devices')!) as { audioInputId: string; videoInputId: string });
     expect(await alice.getByTestId('picker-audioinput').inputValue()).toBe(devices.audioInputId);
     expect(await alice.getByTestId('picker-videoinput').inputValue()).toBe(devices.videoInputId);
     expect((await sentAudio(alice)).deviceId).toBe(devices.audioInputId);
     await alice.getByRole('button', { name: 'Turn camera on (v)' }).click();
     await alice.getByTestId('tile-camera-self').getByTestId('badge-camera-off').waitFor({ state: 'detached' });
-    await alice.getByTestId('devices-button').click();
+    await devicesPanel(alice, false);
 
     await waitForTiles(alice, 1);
     const { stage, tiles } = await geometry(alice);
@@ -290,10 +297,14 @@ describe(`the call screen (${engine.name})`, () => {
   });
 
   it('devices in the call: switching the microphone replaces the track in place; an unplugged one falls back with a notice', async () => {
-    await alice.getByTestId('devices-button').click();
+    await devicesPanel(alice, true);
     const picker = alice.getByTestId('picker-audioinput');
     const before = await sentAudio(alice);
-    const next = (await picker.locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((id) => id !== before.deviceId)!;
+    // another microphone to choose, once the picker lists them
+    const next = (await alice.waitForFunction(
+      (inUse) => Array.from(document.querySelectorAll<HTMLOptionElement>('[data-testid="picker-audioinput"] option:not([disabled])')).map((o) => o.value).find((id) => id !== inUse),
+      before.deviceId,
+    ).then((h) => h.jsonValue())) as string;
     await picker.selectOption(next);
     await alice.waitForFunction(
       (id) => {
@@ -324,7 +335,7 @@ describe(`the call screen (${engine.name})`, () => {
     await alice.waitForFunction(() => new Promise((r) => setTimeout(() => r(true), 1000)));
     expect(await sent()).toBeGreaterThan(first);
     await alice.getByRole('button', { name: 'Dismiss' }).click();
-    await alice.getByTestId('devices-button').click();
+    await devicesPanel(alice, false);
   });
 
   it('a shared screen takes the stage with the cameras in a strip; the speaker view shows the one speaking large', async () => {
@@ -451,7 +462,7 @@ describe(`the call screen (${engine.name})`, () => {
     // the controls under "More" fit as well
     await alice.getByRole('button', { name: 'More controls' }).click();
     expect(await fits(alice)).toEqual([]);
-    await alice.getByTestId('devices-button').click();
+    await devicesPanel(alice, true);
     expect(await fits(alice)).toEqual([]);
     await shot(alice, 'phone-devices');
     await alice.getByRole('button', { name: 'Close the devices panel' }).click();

@@ -1,5 +1,6 @@
 /** A camera, microphone or speaker choice that shows the device in use. */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { currentDevices, reloadDevices, subscribeDevices } from '../call/deviceList.ts';
 
 export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
 
@@ -7,15 +8,10 @@ const LABELS: Record<DeviceKind, string> = { audioinput: 'Microphone', videoinpu
 
 /** The browser's devices of `kind`, kept current as devices come and go. */
 export function useDevices(kind: DeviceKind, refresh?: unknown): MediaDeviceInfo[] {
-  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
-  useEffect(() => {
-    const load = () => navigator.mediaDevices?.enumerateDevices().then((all) => setDevices(all.filter((d) => d.kind === kind && d.deviceId !== '')), () => undefined);
-    void load();
-    navigator.mediaDevices?.addEventListener('devicechange', load);
-    return () => navigator.mediaDevices?.removeEventListener('devicechange', load);
-    // `refresh`: labels arrive once access was granted
-  }, [kind, refresh]);
-  return devices;
+  const all = useSyncExternalStore(subscribeDevices, currentDevices);
+  // `refresh`: labels arrive once access was granted
+  useEffect(() => void reloadDevices(), [refresh]);
+  return useMemo(() => all.filter((d) => d.kind === kind), [all, kind]);
 }
 
 /** Speakers can be chosen where media elements can change their output (setSinkId). */
