@@ -473,6 +473,11 @@ export const handshakeDataSchema = z
     candidate: iceCandidateSchema.nullable().optional(),
     /** consumer, from a client: its receiving connection lost its path; the SFU offers again with new ICE credentials. */
     iceRestart: z.boolean({ error: 'iceRestart must be a boolean' }).optional(),
+    /**
+     * producer, from the SFU: the client's publishing connection failed at the SFU (its tracks are
+     * off everyone's receiving connection): publish again on a new connection.
+     */
+    publishAgain: z.literal(true, { error: 'publishAgain must be true' }).optional(),
     /** consumer, from a client: how it shows each remote video (every one it shows; the latest list wins). */
     videoViews: z.array(videoViewSchema).max(MAX_VIDEO_VIEWS, { error: `at most ${MAX_VIDEO_VIEWS} videoViews` }).optional(),
     /** consumer, from the SFU: the room's dominant speaker changed (null: nobody speaks). */

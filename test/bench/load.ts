@@ -9,9 +9,11 @@
  * Sizes grow until one fails or the machine is saturated; the table says where it stopped (CPU,
  * sockets, DynamoDB Local latency). Engine: the default (mediasoup where a worker is found), or
  * `-- --engine werift|mediasoup`. `-- --sizes 2x3,4x4` and `-- --hold 20` change the plan.
+ * A failed step leaves the stack's log (INFO, its SFU tasks' too) in test-artifacts/load-<K>x<M>-<engine>.log; the table
+ * counts the participants the SFU asked to publish again (their publishing connection failed on its side).
  * Everything stays on 127.0.0.1 and stops by itself.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { joinRoom } from '../../web/src/api/joinRoom.ts';
 import { RoomsApi } from '../../web/src/api/roomsApi.ts';
@@ -25,6 +27,8 @@ const { values: args } = parseArgs({
 });
 const SIZES = (args.sizes ?? '2x2,2x4,4x3,4x4,6x4,8x4,6x6').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 const HOLD_S = Number(args.hold ?? 15);
+/** Where a failed step leaves the stack's log. */
+const ARTIFACTS = 'test-artifacts';
 /** Light synthetic video, so that the participants (all in this one process) are not the limit first. */
 const VIDEO_KBPS = 150;
 const FPS = 15;
@@ -42,6 +46,8 @@ interface StepResult {
   sockets: number;
   dbMs: number;
   loss: number;
+  /** Participants the SFU asked to publish again (their publishing connection failed on its side). */
+  publishedAgain: number;
   failure?: string;
 }
 
@@ -198,7 +204,7 @@ async function dbLatency(stack: TestStack): Promise<number> {
 }
 
 async function runStep(stack: TestStack, k: number, m: number, step: number): Promise<StepResult> {
-  const result: StepResult = { k, m, ok: false, joinP50: NaN, joinMax: NaN, mediaMs: NaN, cpuBench: NaN, cpuStack: NaN, sockets: NaN, dbMs: NaN, loss: NaN };
+  const result: StepResult = { k, m, ok: false, joinP50: NaN, joinMax: NaN, mediaMs: NaN, cpuBench: NaN, cpuStack: NaN, sockets: NaN, dbMs: NaN, loss: NaN, publishedAgain: 0 };
   const paths = Array.from({ length: k }, (_, i) => `load-${step}-${i}`);
   const joined: { path: string; participant: WeriftParticipant; ms: number }[] = [];
   const started = Date.now();
@@ -247,6 +253,7 @@ async function runStep(stack: TestStack, k: number, m: number, step: number): Pr
   } catch (error) {
     result.failure = (error as Error).message.split('\n')[0];
   } finally {
+    result.publishedAgain = joined.filter((j) => j.participant.publishedAgain > 0).length;
     await Promise.all(joined.map((j) => j.participant.close()));
   }
   // after everyone left: no client connection or peer is left in the tables
@@ -273,7 +280,7 @@ async function main(): Promise<void> {
   const maxK = Math.max(...SIZES.map(([k]) => k));
   console.log(`bench:load on ${engine.name}: sizes ${SIZES.map(([k, m]) => `${k}x${m}`).join(', ')}, hold ${HOLD_S} s, synthetic video ${VIDEO_KBPS} kbit/s at ${FPS} fps + audio per participant`);
   // rooms idle out after the step and free their places; the cap leaves room for a join flow's extra createRoom calls
-  const stack = await startStack({ ...engine.stackEnv, WARM_ROOMS: '2', MAX_ROOMS: String(maxK * 3 + 4), RECONCILE_INTERVAL_SECONDS: '1', ROOM_IDLE_SECONDS: '30' });
+  const stack = await startStack({ ...engine.stackEnv, WARM_ROOMS: '2', MAX_ROOMS: String(maxK * 3 + 4), RECONCILE_INTERVAL_SECONDS: '1', ROOM_IDLE_SECONDS: '30', POWERTOOLS_LOG_LEVEL: 'INFO' });
   const results: StepResult[] = [];
   try {
     // the warm pool first: joins at once then claim ready rooms (and start more when they run out)
@@ -283,7 +290,14 @@ async function main(): Promise<void> {
       const r = await runStep(stack, k, m, i);
       results.push(r);
       console.log(r.ok ? 'ok' : `FAILED: ${r.failure}`);
-      if (!r.ok) break;
+      if (!r.ok) {
+        // the stack's and its SFU tasks' log (INFO) of the failed step, for finding out why
+        mkdirSync(ARTIFACTS, { recursive: true });
+        const logFile = `${ARTIFACTS}/load-${k}x${m}-${engine.name}.log`;
+        writeFileSync(logFile, stack.output());
+        console.log(`  the stack's log: ${logFile}`);
+        break;
+      }
       // stop before the machine is saturated: the participants and the stack share 2 cores
       if (r.cpuBench + r.cpuStack > 180) break;
     }
@@ -294,7 +308,7 @@ async function main(): Promise<void> {
   const leftover = sfuTasks(stack.env);
 
   console.log('');
-  console.log('  K x M   joins  join p50  join max  media all  bench CPU  stack+SFU CPU  sockets  DynamoDB  video lost  result');
+  console.log('  K x M   joins  join p50  join max  media all  bench CPU  stack+SFU CPU  sockets  DynamoDB  video lost  published again  result');
   for (const r of results) {
     const cells = [
       `${r.k} x ${r.m}`.padEnd(7),
@@ -307,6 +321,7 @@ async function main(): Promise<void> {
       String(r.sockets).padStart(8),
       `${r.dbMs.toFixed(1)} ms`.padStart(9),
       `${(r.loss * 100).toFixed(1)}%`.padStart(11),
+      String(r.publishedAgain).padStart(16),
       r.ok ? 'ok' : `FAILED: ${r.failure}`,
     ];
     console.log(`  ${cells.join(' ')}`);

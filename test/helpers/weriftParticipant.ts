@@ -475,7 +475,21 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     }
   }
 
+  /** Times the SFU asked this participant to publish again (its publishing connection failed there). */
+  publishedAgain = 0;
+
   private async onProducerHandshake(data: HandshakeFrameData): Promise<void> {
+    if (data.publishAgain === true) {
+      // as the web client does: a new publishing connection, the same media
+      this.publishedAgain++;
+      this.stopMedia();
+      await this.producer?.close().catch(() => undefined);
+      this.producer = undefined;
+      this.producerAnswered = false;
+      this.producerQueue = [];
+      if (!this.closed) await this.publish();
+      return;
+    }
     const pc = this.producer;
     if (!pc) return;
     if (data.description?.type === 'answer') {

@@ -153,6 +153,30 @@ describe('Room', () => {
     expect(engine.consumers.filter((c) => c.peerId === 'alice')).toHaveLength(1);
   });
 
+  it('a publishing connection that fails at the SFU: its tracks leave the others\' connections and its client is asked to publish again; its new offer brings them back', async () => {
+    for (const p of ['alice', 'bob', 'carol']) await room.handleHandshake(producerOffer(p));
+    await answerAll();
+    const failed = engine.producer('carol')!;
+    failed.state = 'failed';
+    failed.emit('statechange', 'failed');
+    await answerAll();
+    expect(failed.closed).toBe(true);
+    expect(to('carol').filter((f) => f.type === 'producer' && f.publishAgain)).toHaveLength(1);
+    expect(engine.consumer('alice')!.offers.at(-1)).toEqual(['bob:0', 'bob:1']);
+    expect(room.consumersOf('bob')).toEqual(['alice']);
+    // carol still receives the others, and is still in the room
+    expect(engine.consumer('carol')!.closed).toBe(false);
+    expect(room.participantCount).toBe(3);
+    // nobody else is asked to publish again
+    expect(sent.filter((f) => f.publishAgain).map((f) => f.receiver)).toEqual(['carol']);
+
+    await room.handleHandshake(producerOffer('carol'));
+    await answerAll();
+    expect(engine.producer('carol')).not.toBe(failed);
+    expect(engine.consumer('alice')!.offers.at(-1)).toEqual(['bob:0', 'bob:1', 'carol:0', 'carol:1']);
+    expect(room.consumersOf('bob').sort()).toEqual(['alice', 'carol']);
+  });
+
   it('bad input gets an error handshake to the sender only; nothing else changes', async () => {
     await room.handleHandshake(producerOffer('alice'));
     await room.handleHandshake({ type: 'producer', sender: 'mallory', roomId: ROOM, description: { type: 'offer', sdp: 'garbage' } });

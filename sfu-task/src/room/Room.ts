@@ -255,7 +255,10 @@ export class Room extends EventEmitter<RoomEvents> {
   private createProducer(participant: Participant): ProducerLink {
     const connection = this.engine.createProducerConnection(participant.id);
     const link = new ProducerLink(participant.id, connection, this.context, this.keyframeMinIntervalMs);
-    connection.on('statechange', (state) => this.logger.info('producer connection', { peerId: participant.id, state }));
+    connection.on('statechange', (state) => {
+      this.logger.info('producer connection', { peerId: participant.id, state });
+      if (state === 'failed') this.publisherFailed(participant, link);
+    });
     participant.producer = link;
     return link;
   }
@@ -312,6 +315,18 @@ export class Room extends EventEmitter<RoomEvents> {
 
   private requestKeyframe(track: PublishedTrack): void {
     this.participants.get(track.peerId)?.producer?.requestKeyframe(track);
+  }
+
+  /**
+   * A publishing connection failed here, though its client may think it up (under load a werift
+   * transport can fail on the SFU's side only): nothing it sends arrives. Its tracks leave the others'
+   * consumer connections, and the client is asked to publish again on a new connection.
+   */
+  private publisherFailed(participant: Participant, link: ProducerLink): void {
+    if (this.closed || participant.producer !== link || this.participants.get(participant.id) !== participant) return;
+    this.logger.warn('producer connection failed: the client is asked to publish again', { peerId: participant.id });
+    this.unpublish(participant);
+    this.emit('handshake', { type: 'producer', sender: this.sfuId, receiver: participant.id, roomId: this.roomId, publishAgain: true });
   }
 
   /** Closes a participant's producer and takes its tracks off the others' consumer connections (it stays in the room). */

@@ -14,6 +14,8 @@ export interface OutboundHandshake {
   dominantSpeaker?: string | null;
   /** The client's connection quality as the SFU sees it (consumer). */
   quality?: ConnectionQuality;
+  /** Its publishing connection failed at the SFU: publish again on a new one (producer). */
+  publishAgain?: true;
   /** Bad input from this client: nothing changed on the SFU's side. */
   error?: { status: number; message: string };
 }

@@ -297,15 +297,34 @@ export class CallSession {
     await this.producerStarted;
     if (this.disposed || !this.producer) return;
     this.startMonitors();
+    await this.shareScreenAgain();
     const { audioMuted, videoMuted, screenSharing, handRaised } = this.state.features;
-    if (audioMuted || videoMuted || screenSharing || handRaised) {
-      // the others learn our state (a missing device, a mute from before a rejoin)
-      if (this.state.localScreen) {
-        const track = this.state.localScreen.getVideoTracks()[0];
-        if (track) await this.producer.shareScreen(track, this.state.localScreen);
-      }
-      this.sendFeatures();
-    }
+    // the others learn our state (a missing device, a mute from before a rejoin)
+    if (audioMuted || videoMuted || screenSharing || handRaised) this.sendFeatures();
+  }
+
+  /** A new publishing connection carries the screen being shared, too. */
+  private async shareScreenAgain(): Promise<void> {
+    const screen = this.state.localScreen;
+    const track = screen?.getVideoTracks()[0];
+    if (screen && track && this.producer) await this.producer.shareScreen(track, screen);
+  }
+
+  /**
+   * The SFU says this client's publishing connection failed on its side (its tracks are off everyone's
+   * receiving connection), whatever this side thinks of it: publish the same media on a new one.
+   */
+  private async publishAgain(): Promise<void> {
+    if (this.disposed || !this.producer) return;
+    markRecovery('publish-again', 'producer');
+    const old = this.producer;
+    this.producer = undefined;
+    old.close();
+    this.startProducer();
+    // identified already: its frames go out as they come
+    this.held = undefined;
+    await this.producerStarted;
+    await this.shareScreenAgain();
   }
 
   /** The creator switches the room between open to anyone with its URL and ticket holders only. */
@@ -366,6 +385,7 @@ export class CallSession {
       return;
     }
     if (data.type === 'producer') {
+      if (data.publishAgain) return this.publishAgain();
       if (data.description?.type === 'answer') await this.producer?.handleAnswer(data.description as RTCSessionDescriptionInit);
       else if (data.candidate) await this.producer?.addRemoteCandidate(data.candidate as RTCIceCandidateInit);
       return;

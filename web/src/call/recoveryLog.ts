@@ -1,9 +1,9 @@
 /**
  * What the call did to recover, as Performance API marks (`recovery:<step>`, every time it happens):
- * the server going away, an ICE restart, a rejoin and its end. The tests read them to time a recovery,
+ * the server going away, an ICE restart, publishing again on a new connection, a rejoin and its end. The tests read them to time a recovery,
  * and so can a person in the browser console: `performance.getEntriesByType('mark')`.
  */
-export type RecoveryStep = 'server-gone' | 'media-failed' | 'ice-restart' | 'rejoin-started' | 'rejoined';
+export type RecoveryStep = 'server-gone' | 'media-failed' | 'ice-restart' | 'publish-again' | 'rejoin-started' | 'rejoined';
 
 const PREFIX = 'recovery:';
 
