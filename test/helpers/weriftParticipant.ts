@@ -302,11 +302,7 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     const options = this.joinOptions;
     if (!options?.rejoin || this.closed) return;
     this.serverGoneAt.push(Date.now());
-    this.stopMedia();
-    await this.producer?.close().catch(() => undefined);
-    this.producer = undefined;
-    this.producerAnswered = false;
-    this.producerQueue = [];
+    await this.dropProducer();
     if (this.consumer) {
       this.consumer.closed = true;
       await this.consumer.pc.close().catch(() => undefined);
@@ -475,6 +471,15 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     }
   }
 
+  /** Stops the synthetic media and closes the publishing connection (a new one may follow). */
+  private async dropProducer(): Promise<void> {
+    this.stopMedia();
+    await this.producer?.close().catch(() => undefined);
+    this.producer = undefined;
+    this.producerAnswered = false;
+    this.producerQueue = [];
+  }
+
   /** Times the SFU asked this participant to publish again (its publishing connection failed there). */
   publishedAgain = 0;
 
@@ -482,11 +487,7 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     if (data.publishAgain === true) {
       // as the web client does: a new publishing connection, the same media
       this.publishedAgain++;
-      this.stopMedia();
-      await this.producer?.close().catch(() => undefined);
-      this.producer = undefined;
-      this.producerAnswered = false;
-      this.producerQueue = [];
+      await this.dropProducer();
       if (!this.closed) await this.publish();
       return;
     }

@@ -323,7 +323,8 @@ export class Room extends EventEmitter<RoomEvents> {
    * consumer connections, and the client is asked to publish again on a new connection.
    */
   private publisherFailed(participant: Participant, link: ProducerLink): void {
-    if (this.closed || participant.producer !== link || this.participants.get(participant.id) !== participant) return;
+    // (a participant that left, or a room that closed, has no producer any more)
+    if (participant.producer !== link) return;
     this.logger.warn('producer connection failed: the client is asked to publish again', { peerId: participant.id });
     this.unpublish(participant);
     this.emit('handshake', { type: 'producer', sender: this.sfuId, receiver: participant.id, roomId: this.roomId, publishAgain: true });

@@ -1,7 +1,8 @@
 /**
  * What the call did to recover, as Performance API marks (`recovery:<step>`, every time it happens):
- * the server going away, an ICE restart, publishing again on a new connection, a rejoin and its end. The tests read them to time a recovery,
- * and so can a person in the browser console: `performance.getEntriesByType('mark')`.
+ * the server going away, an ICE restart, publishing again on a new connection, a rejoin and its end.
+ * The tests read them to time a recovery, and so can a person in the browser console:
+ * `performance.getEntriesByType('mark')`.
  */
 export type RecoveryStep = 'server-gone' | 'media-failed' | 'ice-restart' | 'publish-again' | 'rejoin-started' | 'rejoined';
 
