@@ -76,6 +76,8 @@ function taskPids(roomId: string): number[] {
 it('a room whose task dies is closed at once (the task-stopped event), its clients told the server is gone', async () => {
   const room = await openRoom(stack, 'dead-task-room');
   const alice = await join(stack, 'dead-task-room');
+  // the task is running, but its process may not have started its own child yet (nothing to wait on but /proc)
+  for (let i = 0; i < 100 && taskPids(room.roomId).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
   const [pid, ...rest] = taskPids(room.roomId);
   expect(pid).toBeGreaterThan(0);
   expect(rest).toHaveLength(1); // the fixture task's own child
