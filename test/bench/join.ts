@@ -11,7 +11,10 @@
  * - Warm: a ready room, one page already in it and sending its camera; the second page's navigation is
  *   timed (10 runs after one warm-up run): p50 of every step, and p50 / p95 of the whole.
  * - Room size: the 2nd and the 8th joiner of one room (Chromium pages; participants 3 to 7 are werift
- *   test participants, as seven browsers do not fit this 2-core machine), 3 rooms.
+ *   test participants, as seven browsers do not fit this 2-core machine), 3 rooms. On two cores the
+ *   8th shares the CPU with the seven others' clients, which in a real call run on seven other
+ *   machines; so it is also compared with a 2nd joiner timed beside the same load: a new room's 2nd
+ *   page while the full room's P1 and five werift participants (without P2 and P8) go on.
  * - Cold: no ready room (the warm pool is off); two pages navigate together to a new name and each
  *   is timed.
  * Everything stays on 127.0.0.1 and stops by itself.
@@ -133,10 +136,18 @@ async function warmRuns(browser: Browser, engine: EngineUnderTest): Promise<Time
  * system's and not seven browsers' on two cores. The 8th still gets an offer with seven
  * participants' tracks, and the SFU carries eight publishers.
  */
-async function roomSizeRuns(browser: Browser, engine: EngineUnderTest): Promise<{ second: Timeline[]; eighth: Timeline[] }> {
+interface SizeRuns {
+  second: Timeline[];
+  eighth: Timeline[];
+  /** The 2nd joiner of another room, with the 8th's seven others still in calls on the machine. */
+  besideSecond: Timeline[];
+}
+
+async function roomSizeRuns(browser: Browser, engine: EngineUnderTest): Promise<SizeRuns> {
   const stack = await stackFor(engine, 2);
   const second: Timeline[] = [];
   const eighth: Timeline[] = [];
+  const besideSecond: Timeline[] = [];
   try {
     for (let run = 0; run < SIZE_ROOMS; run++) {
       await waitForWarmRoom(stack);
@@ -164,6 +175,16 @@ async function roomSizeRuns(browser: Browser, engine: EngineUnderTest): Promise<
         await others.at(-1)!.waitFor(() => others.slice(0, -1).every((o) => o.stream(others.at(-1)!.peerId, 'video').packets > 0), 60_000, 'media among the werift participants');
         pages.push(await openPage(browser, stack, room, `P${ROOM_SIZE}`));
         eighth.push(await timed(pages.at(-1)!, ROOM_SIZE));
+        // the same machine load, in another room: P1 and the five werift participants go on, P2 and
+        // P8 leave, and a new room's two pages take their place
+        await Promise.all([pages[1]!.context().close(), pages[2]!.context().close()]);
+        pages.splice(1, 2);
+        await waitForWarmRoom(stack);
+        const beside = `${room}-beside`;
+        pages.push(await openPage(browser, stack, beside, 'Q1'));
+        await waitForPublishing(pages.at(-1)!);
+        pages.push(await openPage(browser, stack, beside, 'Q2'));
+        besideSecond.push(await timed(pages.at(-1)!, 2));
       } finally {
         await Promise.all([...pages.map((p) => p.context().close()), ...others.map((o) => o.close())]);
       }
@@ -171,7 +192,7 @@ async function roomSizeRuns(browser: Browser, engine: EngineUnderTest): Promise<
   } finally {
     await stack.stop();
   }
-  return { second, eighth };
+  return { second, eighth, besideSecond };
 }
 
 async function coldRuns(browser: Browser, engine: EngineUnderTest): Promise<Timeline[]> {
@@ -223,23 +244,25 @@ try {
   for (const engine of [...engines].reverse().filter((e) => !only || only.includes(e.name))) {
     const warm = PARTS.has('warm') ? await warmRuns(browser, engine) : [];
     if (PARTS.has('warm')) stepTable(`${engine.name}, warm room`, warm);
-    const size = PARTS.has('size') ? await roomSizeRuns(browser, engine) : { second: [], eighth: [] };
+    const size = PARTS.has('size') ? await roomSizeRuns(browser, engine) : { second: [], eighth: [], besideSecond: [] };
     const whole = (s: Timeline[]) => s.map((t) => t['first-remote-frame']!);
-    const [p2, p8] = [percentile(whole(size.second), 50), percentile(whole(size.eighth), 50)];
+    const [p2, p8, p2beside] = [percentile(whole(size.second), 50), percentile(whole(size.eighth), 50), percentile(whole(size.besideSecond), 50)];
     if (PARTS.has('size')) {
       stepTable(`${engine.name}, the 2nd joiner of a room`, size.second);
       stepTable(`${engine.name}, the 8th joiner of a room`, size.eighth);
+      stepTable(`${engine.name}, a 2nd joiner beside the 8th's load (its seven others' clients in another room)`, size.besideSecond);
       console.log(`\n${engine.name}, room size: 2nd joiner p50 ${fmt(p2).trim()}, 8th joiner p50 ${fmt(p8).trim()} (${(p8 / p2).toFixed(2)}x; ${size.second.length} rooms)`);
+      console.log(`${engine.name}, the same load: 2nd joiner beside it p50 ${fmt(p2beside).trim()}, 8th joiner ${(p8 / p2beside).toFixed(2)}x of it`);
     }
     const cold = PARTS.has('cold') ? await coldRuns(browser, engine) : [];
     if (PARTS.has('cold')) stepTable(`${engine.name}, cold path (no ready room)`, cold);
     const total = (s: Timeline[], p: number) => percentile(s.map((t) => t['first-remote-frame']!).filter((v) => v !== undefined), p);
     summary.push(
-      `${engine.name.padEnd(9)} | ${fmt(total(warm, 50))} | ${fmt(total(warm, 95))} | ${fmt(percentile(warm.map(afterClick), 50))} | ${fmt(percentile(warm.map(afterClick), 95))} | ${fmt(p2)} | ${fmt(p8)} | ${(p8 / p2).toFixed(2).padStart(5)}x | ${fmt(total(cold, 50))} | ${fmt(total(cold, 95))}`,
+      `${engine.name.padEnd(9)} | ${fmt(total(warm, 50))} | ${fmt(total(warm, 95))} | ${fmt(percentile(warm.map(afterClick), 50))} | ${fmt(percentile(warm.map(afterClick), 95))} | ${fmt(p2)} | ${fmt(p8)} | ${(p8 / p2).toFixed(2).padStart(5)}x | ${(p8 / p2beside).toFixed(2).padStart(8)}x | ${fmt(total(cold, 50))} | ${fmt(total(cold, 95))}`,
     );
   }
   console.log('\nnavigation to the first decoded remote video frame (headless Chromium, fake devices)');
-  console.log('engine    | warm p50 | warm p95 | click p50 | click p95 |  2nd p50 |  8th p50 | 8th/2nd | cold p50 | cold p95');
+  console.log('engine    | warm p50 | warm p95 | click p50 | click p95 |  2nd p50 |  8th p50 | 8th/2nd | same load | cold p50 | cold p95');
   for (const line of summary) console.log(line);
 } finally {
   await browser.close();

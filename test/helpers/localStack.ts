@@ -49,6 +49,10 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     SFU_TASK_COMMAND: FIXTURE_TASK,
     POWERTOOLS_LOG_LEVEL: 'WARN',
     TASK_STOP_GRACE_SECONDS: '2',
+    // the sweeps at AWS's cadence (every minute), not the local stack's every second: 16 Queries a second
+    // of DynamoDB Local's CPU that no test needs; the tests of the sweeps set their own intervals
+    ENDPOINT_SWEEP_INTERVAL_SECONDS: '60',
+    CALL_SWEEP_INTERVAL_SECONDS: '60',
     // each test stack its own address book, away from a developer's running `npm start`
     LOCAL_STATE_FILE: join(tmpdir(), `video-rooms-stack-${dynamoPort}.json`),
     ...extraEnv,
