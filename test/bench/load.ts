@@ -10,7 +10,9 @@
  * sockets, DynamoDB Local latency). Engine: the default (mediasoup where a worker is found), or
  * `-- --engine werift|mediasoup`. `-- --sizes 2x3,4x4` and `-- --hold 20` change the plan.
  * A failed step leaves the stack's log (INFO, its SFU tasks' too) in test-artifacts/load-<K>x<M>-<engine>.log; the table
- * counts the participants the SFU asked to publish again (their publishing connection failed on its side).
+ * counts the participants the SFU asked to publish again (their publishing connection failed on its side)
+ * and those whose receiving connection failed on their side and was restarted (ICE restart): each
+ * participant recovers as the web client does.
  * Everything stays on 127.0.0.1 and stops by itself.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,6 +50,8 @@ interface StepResult {
   loss: number;
   /** Participants the SFU asked to publish again (their publishing connection failed on its side). */
   publishedAgain: number;
+  /** Participants whose receiving connection failed on their side and was restarted (ICE restart). */
+  receiveRestarted: number;
   failure?: string;
 }
 
@@ -120,7 +124,16 @@ async function join(stack: TestStack, urlPath: string): Promise<{ participant: W
   for (let attempt = 1; ; attempt++) {
     const access = await joinRoom(new RoomsApi(stack.url), urlPath, { timeoutMs: 120_000 });
     try {
-      const participant = await WeriftParticipant.join({ url: stack.wsUrl, token: access.token, roomId: access.roomId, peerId: access.peerId, videoBitrate: VIDEO_KBPS * 1000, fps: FPS });
+      const participant = await WeriftParticipant.join({
+        url: stack.wsUrl,
+        token: access.token,
+        roomId: access.roomId,
+        peerId: access.peerId,
+        videoBitrate: VIDEO_KBPS * 1000,
+        fps: FPS,
+        // it recovers as the web client does: ICE restart when its receiving connection fails, the URL joined again when its server goes
+        rejoin: () => joinRoom(new RoomsApi(stack.url), urlPath, { timeoutMs: 120_000 }),
+      });
       return { participant, ms: Date.now() - started };
     } catch (error) {
       // the room idled out between being found and identify (a cold start under load can outlast ROOM_IDLE_SECONDS): find one afresh
@@ -204,7 +217,7 @@ async function dbLatency(stack: TestStack): Promise<number> {
 }
 
 async function runStep(stack: TestStack, k: number, m: number, step: number): Promise<StepResult> {
-  const result: StepResult = { k, m, ok: false, joinP50: NaN, joinMax: NaN, mediaMs: NaN, cpuBench: NaN, cpuStack: NaN, sockets: NaN, dbMs: NaN, loss: NaN, publishedAgain: 0 };
+  const result: StepResult = { k, m, ok: false, joinP50: NaN, joinMax: NaN, mediaMs: NaN, cpuBench: NaN, cpuStack: NaN, sockets: NaN, dbMs: NaN, loss: NaN, publishedAgain: 0, receiveRestarted: 0 };
   const paths = Array.from({ length: k }, (_, i) => `load-${step}-${i}`);
   const joined: { path: string; participant: WeriftParticipant; ms: number }[] = [];
   const started = Date.now();
@@ -254,6 +267,7 @@ async function runStep(stack: TestStack, k: number, m: number, step: number): Pr
     result.failure = (error as Error).message.split('\n')[0];
   } finally {
     result.publishedAgain = joined.filter((j) => j.participant.publishedAgain > 0).length;
+    result.receiveRestarted = joined.filter((j) => j.participant.receiveIceRestarts > 0).length;
     await Promise.all(joined.map((j) => j.participant.close()));
   }
   // after everyone left: no client connection or peer is left in the tables
@@ -308,7 +322,7 @@ async function main(): Promise<void> {
   const leftover = sfuTasks(stack.env);
 
   console.log('');
-  console.log('  K x M   joins  join p50  join max  media all  bench CPU  stack+SFU CPU  sockets  DynamoDB  video lost  published again  result');
+  console.log('  K x M   joins  join p50  join max  media all  bench CPU  stack+SFU CPU  sockets  DynamoDB  video lost  published again  receive restarted  result');
   for (const r of results) {
     const cells = [
       `${r.k} x ${r.m}`.padEnd(7),
@@ -322,6 +336,7 @@ async function main(): Promise<void> {
       `${r.dbMs.toFixed(1)} ms`.padStart(9),
       `${(r.loss * 100).toFixed(1)}%`.padStart(11),
       String(r.publishedAgain).padStart(16),
+      String(r.receiveRestarted).padStart(18),
       r.ok ? 'ok' : `FAILED: ${r.failure}`,
     ];
     console.log(`  ${cells.join(' ')}`);

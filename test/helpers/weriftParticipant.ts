@@ -356,7 +356,13 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     }
     try {
       if (data.type === 'producer') await this.onProducerHandshake(data);
-      else await this.onConsumerHandshake(data);
+      else {
+        // one frame at a time: a candidate that comes while an offer (an ICE restart's new
+        // credentials) is still being applied belongs to that offer, not to the one before it
+        const turn = this.consumerFrames.then(() => this.onConsumerHandshake(data));
+        this.consumerFrames = turn.catch(() => undefined);
+        await turn;
+      }
     } catch (error) {
       this.errors.push({ ...data, error: { status: 0, message: `participant: ${(error as Error).message}` } });
     }
@@ -482,6 +488,8 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
 
   /** Times the SFU asked this participant to publish again (its publishing connection failed there). */
   publishedAgain = 0;
+  /** Times its receiving connection failed on its side and it asked the SFU for an ICE restart. */
+  receiveIceRestarts = 0;
 
   private async onProducerHandshake(data: HandshakeFrameData): Promise<void> {
     if (data.publishAgain === true) {
@@ -504,6 +512,9 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
       else this.producerQueue.push(data.candidate);
     }
   }
+
+  /** The consumer frames being handled, in order. */
+  private consumerFrames: Promise<void> = Promise.resolve();
 
   private async onConsumerHandshake(data: HandshakeFrameData): Promise<void> {
     if (data.description?.type === 'offer') {
@@ -554,8 +565,10 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     pc.connectionStateChange.subscribe((state) => {
       this.consumerHistory.push(state);
       // the receiving connection lost its path while signaling is up: the SFU is asked for an ICE restart
-      if (state === 'failed' && this.joinOptions?.rejoin && !consumer.closed) this.restartConsumerIce();
-      else if (state === 'closed' || state === 'failed') consumer.closed = true;
+      if (state === 'failed' && this.joinOptions?.rejoin && !consumer.closed) {
+        this.receiveIceRestarts++;
+        this.restartConsumerIce();
+      } else if (state === 'closed' || state === 'failed') consumer.closed = true;
     });
     return consumer;
   }

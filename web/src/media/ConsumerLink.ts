@@ -76,6 +76,16 @@ export class ConsumerLink extends PeerLink {
     return this.queue;
   }
 
+  /**
+   * A candidate waits for the offer before it to be applied: after an ICE restart it has the new
+   * offer's credentials, which the connection does not know until that offer is in.
+   */
+  override addRemoteCandidate(candidate: RTCIceCandidateInit | null | undefined): Promise<void> {
+    // (after an offer that failed too: that failure is the offer's caller's to report)
+    this.queue = this.queue.catch(() => undefined).then(() => super.addRemoteCandidate(candidate));
+    return this.queue;
+  }
+
   /** A participant left: its streams go. */
   forget(peerId: string): void {
     for (const [track, owner] of this.owners) if (owner.peerId === peerId) this.owners.delete(track);
