@@ -121,8 +121,10 @@ let refound = 0;
 
 async function join(stack: TestStack, urlPath: string): Promise<{ participant: WeriftParticipant; ms: number }> {
   const started = Date.now();
+  // the web client's join flow: getRoomId, else claimRoom, else createRoom (a rejoin takes it again)
+  const joinUrl = () => joinRoom(new RoomsApi(stack.url), urlPath, { timeoutMs: 120_000 });
   for (let attempt = 1; ; attempt++) {
-    const access = await joinRoom(new RoomsApi(stack.url), urlPath, { timeoutMs: 120_000 });
+    const access = await joinUrl();
     try {
       const participant = await WeriftParticipant.join({
         url: stack.wsUrl,
@@ -132,7 +134,7 @@ async function join(stack: TestStack, urlPath: string): Promise<{ participant: W
         videoBitrate: VIDEO_KBPS * 1000,
         fps: FPS,
         // it recovers as the web client does: ICE restart when its receiving connection fails, the URL joined again when its server goes
-        rejoin: () => joinRoom(new RoomsApi(stack.url), urlPath, { timeoutMs: 120_000 }),
+        rejoin: joinUrl,
       });
       return { participant, ms: Date.now() - started };
     } catch (error) {

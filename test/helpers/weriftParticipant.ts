@@ -218,6 +218,10 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
   readonly consumerHistory: string[] = [];
   /** Offers the SFU made on the consumer connection. */
   consumerOffers = 0;
+  /** Times the SFU asked this participant to publish again (its publishing connection failed there). */
+  publishedAgain = 0;
+  /** Times its receiving connection failed on its side and it asked the SFU for an ICE restart. */
+  receiveIceRestarts = 0;
   /** The SFU's ICE username fragment in each consumer offer, and in each producer answer. */
   readonly consumerUfrags: string[] = [];
   readonly producerUfrags: string[] = [];
@@ -485,11 +489,6 @@ export class WeriftParticipant extends EventEmitter<ParticipantEvents> {
     this.producerAnswered = false;
     this.producerQueue = [];
   }
-
-  /** Times the SFU asked this participant to publish again (its publishing connection failed there). */
-  publishedAgain = 0;
-  /** Times its receiving connection failed on its side and it asked the SFU for an ICE restart. */
-  receiveIceRestarts = 0;
 
   private async onProducerHandshake(data: HandshakeFrameData): Promise<void> {
     if (data.publishAgain === true) {

@@ -14,7 +14,6 @@ export class ConsumerLink extends PeerLink {
   private readonly screens = new Map<string, MediaStream>();
   /** Receiver track -> whose stream it is in. */
   private readonly owners = new Map<MediaStreamTrack, { peerId: string; screen: boolean }>();
-  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     iceServers: RTCIceServer[],
@@ -63,7 +62,7 @@ export class ConsumerLink extends PeerLink {
 
   handleOffer(description: RTCSessionDescriptionInit): Promise<void> {
     markJoin('subscribe-offer-received');
-    this.queue = this.queue.then(async () => {
+    return this.inOrder(async () => {
       await this.pc.setRemoteDescription(description);
       await this.flushEarlyCandidates();
       const answer = await this.pc.createAnswer();
@@ -73,17 +72,6 @@ export class ConsumerLink extends PeerLink {
       this.dropStopped();
       this.reassignRecycled();
     });
-    return this.queue;
-  }
-
-  /**
-   * A candidate waits for the offer before it to be applied: after an ICE restart it has the new
-   * offer's credentials, which the connection does not know until that offer is in.
-   */
-  override addRemoteCandidate(candidate: RTCIceCandidateInit | null | undefined): Promise<void> {
-    // (after an offer that failed too: that failure is the offer's caller's to report)
-    this.queue = this.queue.catch(() => undefined).then(() => super.addRemoteCandidate(candidate));
-    return this.queue;
   }
 
   /** A participant left: its streams go. */

@@ -1,6 +1,8 @@
 /**
  * One RTCPeerConnection with the SFU and its trickle ICE: local candidates go out after the
- * description they belong to, remote candidates that arrive before the remote description wait for it.
+ * description they belong to; what the SFU sends is applied one step at a time, in the order it came,
+ * so a remote candidate waits for the description before it (after an ICE restart it has that
+ * description's new credentials), and one that came before any remote description waits for it.
  */
 import type { HandshakeData } from '../../../protocol/index.ts';
 
@@ -9,6 +11,8 @@ export type SendHandshake = (data: Omit<HandshakeData, 'sender' | 'roomId'>) => 
 export abstract class PeerLink {
   readonly pc: RTCPeerConnection;
   private readonly early: RTCIceCandidateInit[] = [];
+  /** The remote steps (descriptions, candidates) applied so far, in order. */
+  private remote: Promise<void> = Promise.resolve();
 
   constructor(
     iceServers: RTCIceServer[],
@@ -29,11 +33,20 @@ export abstract class PeerLink {
 
   async addRemoteCandidate(candidate: RTCIceCandidateInit | null | undefined): Promise<void> {
     if (!candidate || !candidate.candidate) return;
-    if (!this.pc.remoteDescription) {
-      this.early.push(candidate);
-      return;
-    }
-    await this.pc.addIceCandidate(candidate).catch(() => undefined);
+    await this.inOrder(async () => {
+      if (!this.pc.remoteDescription) {
+        this.early.push(candidate);
+        return;
+      }
+      await this.pc.addIceCandidate(candidate).catch(() => undefined);
+    });
+  }
+
+  /** Runs a step that applies what the SFU sent once the steps before it are done (whatever became of them). */
+  protected inOrder(step: () => Promise<void>): Promise<void> {
+    const turn = this.remote.then(step);
+    this.remote = turn.catch(() => undefined);
+    return turn;
   }
 
   protected async flushEarlyCandidates(): Promise<void> {

@@ -59,13 +59,15 @@ export class ProducerLink extends PeerLink {
     return this.video?.getParameters().encodings.length ?? 0;
   }
 
-  async handleAnswer(description: RTCSessionDescriptionInit): Promise<void> {
-    if (this.pc.signalingState !== 'have-local-offer') return;
-    await this.pc.setRemoteDescription(description);
-    markJoin('publish-answered');
-    await this.single();
-    this.onAnswered?.();
-    await this.flushEarlyCandidates();
+  handleAnswer(description: RTCSessionDescriptionInit): Promise<void> {
+    return this.inOrder(async () => {
+      if (this.pc.signalingState !== 'have-local-offer') return;
+      await this.pc.setRemoteDescription(description);
+      markJoin('publish-answered');
+      await this.single();
+      this.onAnswered?.();
+      await this.flushEarlyCandidates();
+    });
   }
 
   /** The SFU refused the offer in flight: the next one may go. */
