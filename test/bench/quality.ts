@@ -55,6 +55,37 @@ interface Received {
   sizes: string[];
   /** kbit/s of each received stream over the measured time. */
   streams: { kind: 'audio' | 'video'; kbps: number; height?: number }[];
+  /** The page's own camera encodings at the end of the measured time. */
+  sent: Sent[];
+}
+
+/** One encoding the page sends (a simulcast layer, or its one camera stream), from its outbound-rtp stats. */
+interface Sent {
+  rid?: string;
+  height: number;
+  fps: number;
+  /** Why the encoder sends less than it was asked for: none, cpu, bandwidth or other. */
+  limitation: string;
+}
+
+/** The page's outbound camera encodings (its publishing connection's video outbound-rtp, screens aside). */
+async function outbound(page: Page): Promise<Sent[]> {
+  return page.evaluate(async () => {
+    const sent: Sent[] = [];
+    for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'outbound-rtp' || s.kind !== 'video' || s.contentType === 'screenshare') return;
+        sent.push({
+          ...(typeof s.rid === 'string' && { rid: s.rid }),
+          height: Number(s.frameHeight ?? 0),
+          fps: Number(s.framesPerSecond ?? 0),
+          limitation: String(s.qualityLimitationReason ?? 'none'),
+        });
+      });
+    }
+    return sent;
+  });
 }
 
 /** The inbound RTP streams of the page's receiving connection(s). */
@@ -79,6 +110,7 @@ async function measure(pages: Page[], settleS = SETTLE_S): Promise<Received[]> {
   await new Promise((r) => setTimeout(r, MEASURE_S * 1000));
   const after = await Promise.all(pages.map(inbound));
   const seconds = (performance.now() - started) / 1000;
+  const sent = await Promise.all(pages.map(outbound));
   return after.map((streams, i) => {
     const earlier = new Map(before[i]!.map((s) => [s.id, s.bytes]));
     const measured = streams.map((s) => ({ kind: s.kind, kbps: ((s.bytes - (earlier.get(s.id) ?? 0)) * 8) / 1000 / seconds, ...(s.height && { height: s.height }) }));
@@ -87,6 +119,7 @@ async function measure(pages: Page[], settleS = SETTLE_S): Promise<Received[]> {
       kbps: measured.filter((s) => s.kind === 'video').reduce((n, s) => n + s.kbps, 0),
       sizes: video.filter((s) => s.height).map((s) => `${s.width}x${s.height}`),
       streams: measured,
+      sent: sent[i]!,
     };
   });
 }
@@ -133,7 +166,20 @@ async function speakerView(page: Page): Promise<boolean> {
 function row(label: string, received: Received[]): string {
   const kbps = received.map((r) => r.kbps.toFixed(0).padStart(6)).join(' ');
   const mean = received.reduce((n, r) => n + r.kbps, 0) / received.length;
-  return `  ${label.padEnd(34)} ${kbps}   mean ${mean.toFixed(0).padStart(5)} kbit/s   decoded: ${[...new Set(received.flatMap((r) => r.sizes))].join(', ')}`;
+  return `  ${label.padEnd(34)} ${kbps}   mean ${mean.toFixed(0).padStart(5)} kbit/s   decoded: ${[...new Set(received.flatMap((r) => r.sizes))].join(', ')}\n${sentRow(received)}`;
+}
+
+/** What the pages' encoders sent meanwhile, per rid: heights, frame rates, and what limited them (pages counted). */
+function sentRow(received: Received[]): string {
+  const byRid = new Map<string, Sent[]>();
+  for (const e of received.flatMap((r) => r.sent)) byRid.set(e.rid ?? 'single', [...(byRid.get(e.rid ?? 'single') ?? []), e]);
+  const parts = [...byRid].map(([rid, list]) => {
+    const heights = [...new Set(list.map((e) => `${e.height}p`))].join('/');
+    const fps = list.reduce((n, e) => n + e.fps, 0) / list.length;
+    const limits = [...new Set(list.map((e) => e.limitation))].map((l) => `${l} ${list.filter((e) => e.limitation === l).length}`).join(', ');
+    return `${rid} ${heights} ${fps.toFixed(0)} fps (${limits})`;
+  });
+  return `  ${''.padEnd(34)} sent: ${parts.join('; ')}`;
 }
 
 /** A page's received camera at one moment (its receiving connection's inbound video). */
