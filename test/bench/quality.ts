@@ -68,50 +68,42 @@ interface Sent {
   limitation: string;
 }
 
-/** The page's outbound camera encodings (its publishing connection's video outbound-rtp, screens aside). */
-async function outbound(page: Page): Promise<Sent[]> {
+/**
+ * One getStats pass over the page's connections: the inbound RTP streams of its receiving
+ * connection(s), and its own outbound camera encodings (screens aside).
+ */
+async function pageStats(page: Page): Promise<{ streams: Stream[]; sent: Sent[] }> {
   return page.evaluate(async () => {
+    const streams: Stream[] = [];
     const sent: Sent[] = [];
     for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'outbound-rtp' || s.kind !== 'video' || s.contentType === 'screenshare') return;
-        sent.push({
-          ...(typeof s.rid === 'string' && { rid: s.rid }),
-          height: Number(s.frameHeight ?? 0),
-          fps: Number(s.framesPerSecond ?? 0),
-          limitation: String(s.qualityLimitationReason ?? 'none'),
-        });
+        if (s.type === 'inbound-rtp' && (s.kind === 'video' || s.kind === 'audio')) {
+          const height = Number(s.frameHeight ?? 0);
+          streams.push({ id: String(s.id), kind: s.kind, bytes: Number(s.bytesReceived ?? 0), ...(height && { height, width: Number(s.frameWidth) }) });
+        } else if (s.type === 'outbound-rtp' && s.kind === 'video' && s.contentType !== 'screenshare') {
+          sent.push({
+            ...(typeof s.rid === 'string' && { rid: s.rid }),
+            height: Number(s.frameHeight ?? 0),
+            fps: Number(s.framesPerSecond ?? 0),
+            limitation: String(s.qualityLimitationReason ?? 'none'),
+          });
+        }
       });
     }
-    return sent;
-  });
-}
-
-/** The inbound RTP streams of the page's receiving connection(s). */
-async function inbound(page: Page): Promise<Stream[]> {
-  return page.evaluate(async () => {
-    const streams: Stream[] = [];
-    for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
-      if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach((s: { type: string; id: string; kind?: string; bytesReceived?: number; frameWidth?: number; frameHeight?: number }) => {
-        if (s.type !== 'inbound-rtp' || (s.kind !== 'video' && s.kind !== 'audio')) return;
-        streams.push({ id: s.id, kind: s.kind, bytes: s.bytesReceived ?? 0, ...(s.frameHeight && { height: s.frameHeight, width: s.frameWidth }) });
-      });
-    }
-    return streams;
+    return { streams, sent };
   });
 }
 
 async function measure(pages: Page[], settleS = SETTLE_S): Promise<Received[]> {
   await new Promise((r) => setTimeout(r, settleS * 1000));
-  const before = await Promise.all(pages.map(inbound));
+  const before = (await Promise.all(pages.map(pageStats))).map((p) => p.streams);
   const started = performance.now();
   await new Promise((r) => setTimeout(r, MEASURE_S * 1000));
-  const after = await Promise.all(pages.map(inbound));
+  const after = await Promise.all(pages.map(pageStats));
   const seconds = (performance.now() - started) / 1000;
-  const sent = await Promise.all(pages.map(outbound));
-  return after.map((streams, i) => {
+  return after.map(({ streams, sent }, i) => {
     const earlier = new Map(before[i]!.map((s) => [s.id, s.bytes]));
     const measured = streams.map((s) => ({ kind: s.kind, kbps: ((s.bytes - (earlier.get(s.id) ?? 0)) * 8) / 1000 / seconds, ...(s.height && { height: s.height }) }));
     const video = streams.filter((s) => s.kind === 'video');
@@ -119,7 +111,7 @@ async function measure(pages: Page[], settleS = SETTLE_S): Promise<Received[]> {
       kbps: measured.filter((s) => s.kind === 'video').reduce((n, s) => n + s.kbps, 0),
       sizes: video.filter((s) => s.height).map((s) => `${s.width}x${s.height}`),
       streams: measured,
-      sent: sent[i]!,
+      sent,
     };
   });
 }
@@ -172,7 +164,10 @@ function row(label: string, received: Received[]): string {
 /** What the pages' encoders sent meanwhile, per rid: heights, frame rates, and what limited them (pages counted). */
 function sentRow(received: Received[]): string {
   const byRid = new Map<string, Sent[]>();
-  for (const e of received.flatMap((r) => r.sent)) byRid.set(e.rid ?? 'single', [...(byRid.get(e.rid ?? 'single') ?? []), e]);
+  for (const e of received.flatMap((r) => r.sent)) {
+    const rid = e.rid ?? 'single';
+    byRid.set(rid, [...(byRid.get(rid) ?? []), e]);
+  }
   const parts = [...byRid].map(([rid, list]) => {
     const heights = [...new Set(list.map((e) => `${e.height}p`))].join('/');
     const fps = list.reduce((n, e) => n + e.fps, 0) / list.length;

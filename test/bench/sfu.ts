@@ -276,7 +276,8 @@ async function measure(engine: Engine): Promise<EngineResult> {
   // Linear extrapolation from the largest step under the limit (past it the SFU's core saturates):
   // CPU per subscriber beyond the idle base.
   const first = rows[0]!;
-  const last = rows.filter((r) => r.cpu < CPU_LIMIT).at(-1) ?? rows.at(-1)!;
+  const under = rows.filter((r) => r.cpu < CPU_LIMIT).at(-1);
+  const last = under ?? rows.at(-1)!;
   const perSubscriber = last.n > first.n ? (last.cpu - first.cpu) / (last.n - first.n) : last.cpu / last.n;
   const base = first.cpu - perSubscriber * first.n;
   const result: EngineResult = {
@@ -286,7 +287,6 @@ async function measure(engine: Engine): Promise<EngineResult> {
     streamsPerCore: Math.floor((1 - base) / perSubscriber),
     underLimit: Math.floor((CPU_LIMIT - base) / perSubscriber),
   };
-  const under = rows.filter((r) => r.cpu < CPU_LIMIT).at(-1);
   console.log(under ? `largest N measured under 80% of one core: ${under.n}` : 'no N stayed under 80% of one core');
   console.log(
     `extrapolated: ~${(perSubscriber * 100).toFixed(2)}% of a core per subscriber -> ~${result.underLimit} subscribers under 80%, ~${result.streamsPerCore} forwarded video streams (+ audio) per core`,
