@@ -11,7 +11,7 @@ function made() {
   roster = new Roster(store, () => undefined);
   const features = (id: string) => store.state.participants.find((p) => p.id === id)?.features;
   const ids = () => store.state.participants.map((p) => p.id);
-  return { roster, features, ids };
+  return { roster, store, features, ids };
 }
 
 describe('Roster', () => {
@@ -46,5 +46,23 @@ describe('Roster', () => {
     roster.clear();
     roster.applyState([{ id: 'alice', features: { videoMuted: true } }], 2);
     expect(features('alice')).toEqual({ videoMuted: true });
+  });
+
+  it('one who mutes stops speaking in the same update as the mute (no muted badge with the ring on)', () => {
+    const { roster, store } = made();
+    roster.upsert('alice', 'Alice', {});
+    roster.upsert('bob', 'Bob', {});
+    store.set({ speaking: ['alice', 'bob', 'self'] });
+    const seen: { muted: boolean; speaking: boolean }[] = [];
+    store.subscribe(() => {
+      const bob = store.state.participants.find((p) => p.id === 'bob');
+      seen.push({ muted: !!bob?.features.audioMuted, speaking: store.state.speaking.includes('bob') });
+    });
+    roster.updateFeatures('bob', { audioMuted: true });
+    expect(seen).toEqual([{ muted: true, speaking: false }]);
+    expect(store.state.speaking).toEqual(['alice', 'self']);
+    // another change (a raised hand) leaves the others' speaking alone
+    roster.updateFeatures('alice', { handRaised: true });
+    expect(store.state.speaking).toEqual(['alice', 'self']);
   });
 });

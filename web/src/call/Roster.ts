@@ -23,10 +23,14 @@ export class Roster {
     private readonly streams: () => ConsumerLink | undefined,
   ) {}
 
-  /** Adds or updates a participant (a name, once known, stays). */
+  /**
+   * Adds or updates a participant (a name, once known, stays). One muted stops speaking in the same
+   * update, so their tile never shows the muted badge with the speaking ring still on (the audio
+   * levels would only drop them at their next sample).
+   */
   upsert(id: string, displayName: string | undefined, features: ParticipantFeatures): void {
     if (displayName) this.names.set(id, displayName);
-    const { participants } = this.store.state;
+    const { participants, speaking } = this.store.state;
     const next: RemoteParticipant = {
       id,
       displayName: this.nameOf(id),
@@ -35,7 +39,10 @@ export class Roster {
       screen: this.streams()?.screen(id),
     };
     const index = participants.findIndex((p) => p.id === id);
-    this.store.set({ participants: index < 0 ? [...participants, next] : participants.map((p) => (p.id === id ? next : p)) });
+    this.store.set({
+      participants: index < 0 ? [...participants, next] : participants.map((p) => (p.id === id ? next : p)),
+      ...(features.audioMuted && speaking.includes(id) && { speaking: speaking.filter((s) => s !== id) }),
+    });
   }
 
   /**
