@@ -407,8 +407,12 @@ describe(`the call screen (${engine.name})`, () => {
     console.warn(`callScreen: 9 people cover ${(coverage(stage, tiles) * 100).toFixed(1)}% of the stage`);
     expect(coverage(stage, tiles)).toBeGreaterThanOrEqual(0.6);
     await shot(alice, '9-people');
-    const views = await alice.evaluate(() => (window as unknown as { __callSession: { videoViews: { visible: boolean }[] } }).__callSession.videoViews);
-    expect(views.filter((v) => v.visible).length).toBe(8);
+    // the layout reports its views once they settle (Stage's REPORT_DELAY_MS after the last change): all 8 remote cameras seen
+    await alice.waitForFunction(
+      () => (window as unknown as { __callSession: { videoViews: { visible: boolean }[] } }).__callSession.videoViews.filter((v) => v.visible).length === 8,
+      undefined,
+      { timeout: 10_000 },
+    );
   });
 
   it('keyboard: every control has a name and Tab reaches it', async () => {
