@@ -374,7 +374,12 @@ describe(`the call screen (${engine.name})`, () => {
     const speaker = await geometry(alice);
     expect(speaker.stage.width).toBeGreaterThan(0);
     expectNoOverlap(speaker.stage, speaker.tiles);
-    expect(await alice.evaluate(() => (window as unknown as { __callSession: { snapshot(): { dominantSpeakerId?: string } } }).__callSession.snapshot().dominantSpeakerId)).toBe(bobId);
+    // the layout puts the first remote in the middle without a dominant speaker too: wait for the session to name Bob
+    await alice.waitForFunction(
+      (id) => (window as unknown as { __callSession: { snapshot(): { dominantSpeakerId?: string } } }).__callSession.snapshot().dominantSpeakerId === id,
+      bobId,
+      { timeout: 10_000 },
+    );
     await shot(alice, 'speaker-view');
     await alice.getByTestId('layout-button').click();
   });
@@ -444,6 +449,15 @@ describe(`the call screen (${engine.name})`, () => {
   it('phone size (390x844): nothing cut off, controls in the viewport, one or two columns; the pre-join screen fits too', async () => {
     await alice.setViewportSize({ width: 390, height: 844 });
     await waitForTiles(alice, 9);
+    // the stage narrows at once; its tiles follow at its ResizeObserver's next callback
+    await alice.waitForFunction(
+      () => {
+        const stage = document.querySelector('[data-testid="stage"]')!.getBoundingClientRect();
+        return Array.from(document.querySelectorAll('[data-testid="stage"] .tile')).every((el) => el.getBoundingClientRect().right <= stage.right + 1);
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
     const fits = async (page: Page) =>
       page.evaluate(() => {
         const out: string[] = [];
