@@ -76,6 +76,11 @@ const schema = z.object({
     z.enum(ENGINES, { error: 'SFU_ENGINE must be "werift" or "mediasoup"' }).optional(),
   ),
   MEDIASOUP_WORKER_BIN: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional()),
+  /** Passed to the SFU tasks (sfu-task/src/config.ts): "off", the mediasoup workers send without io_uring. */
+  MEDIASOUP_IO_URING: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z.enum(['on', 'off'], { error: 'MEDIASOUP_IO_URING must be "on" or "off"' }).optional(),
+  ),
   TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, { error: 'TABLE_PREFIX may hold only A-Z a-z 0-9 _ . -' }).default('local-'),
 });
 
@@ -98,6 +103,8 @@ export interface LocalConfig {
   wsMaxMs: number;
   /** The engine the SFU tasks run, and why (printed at start). */
   engine: EngineChoice;
+  /** MEDIASOUP_IO_URING for the SFU tasks; undefined: theirs (on). */
+  mediasoupIoUring: 'on' | 'off' | undefined;
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
@@ -127,5 +134,6 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     wsIdleMs: e.WS_IDLE_SECONDS * 1000,
     wsMaxMs: e.WS_MAX_SECONDS * 1000,
     engine: chooseEngine(e.SFU_ENGINE, e.MEDIASOUP_WORKER_BIN),
+    mediasoupIoUring: e.MEDIASOUP_IO_URING,
   };
 }

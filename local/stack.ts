@@ -99,6 +99,7 @@ export async function startLocalStack(cfg: LocalConfig): Promise<LocalStack> {
         ANNOUNCED_IP: '127.0.0.1',
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
         ...engineEnvironment(cfg.engine),
+        ...(cfg.mediasoupIoUring && { MEDIASOUP_IO_URING: cfg.mediasoupIoUring }),
       },
       stopGraceMs: cfg.taskStopGraceMs,
       logger,

@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     engine: engine.name,
     engineReason: config.engineReason,
     announcedIp,
-    ...(config.engine === 'mediasoup' ? { rtcPort: config.mediasoup.rtcPort, workers: config.mediasoup.workers } : { portRange: config.portRange }),
+    ...(config.engine === 'mediasoup' ? { rtcPort: config.mediasoup.rtcPort, workers: config.mediasoup.workers, ioUring: config.mediasoup.ioUring } : { portRange: config.portRange }),
     idleSeconds: config.idleMs / 1000,
   });
   signaling.start();

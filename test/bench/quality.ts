@@ -15,7 +15,11 @@
  * its connection's ports only, root needed, skipped with the reason where tc cannot), then open
  * again; it prints the layer it decodes, frames and kbit/s each few seconds, and per phase the layers
  * seen, the lowest frame rate and Chromium's freeze count. `-- --parts layers` or `-- --parts downlink`
- * runs one part. Everything stays on 127.0.0.1 and stops by itself (the tc limit is removed at exit).
+ * runs one part; `-- --settle <s>` (default 30) and `-- --people <n>` (default 4) change the
+ * layers part, `-- --io-uring on` runs the SFU's workers with io_uring (default off: see IO_URING).
+ * Each case also prints what the senders' encoders were asked for and sent, the loss the SFU reported
+ * to them and their bandwidth estimates. Everything stays on 127.0.0.1 and stops by itself (the tc
+ * limit is removed at exit).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -28,7 +32,7 @@ import { availableEngines } from '../sfu/availableEngines.ts';
 import { LoopbackShaper } from './loopbackShaper.ts';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string' }, 'rates-out': { type: 'string' }, parts: { type: 'string' }, 'limit-kbit': { type: 'string' } },
+  options: { seconds: { type: 'string' }, settle: { type: 'string' }, people: { type: 'string' }, 'io-uring': { type: 'string' }, 'rates-out': { type: 'string' }, parts: { type: 'string' }, 'limit-kbit': { type: 'string' } },
 });
 /** Which parts run: `layers` (the tile-size cases and the rates), `downlink` (one receiver's link limited and freed). */
 const PARTS = new Set((args.parts ?? 'layers,downlink').split(','));
@@ -36,9 +40,21 @@ const LIMIT_KBIT = Number(args['limit-kbit'] ?? 400);
 const DOWNLINK_PHASE_S = 25;
 const MEASURE_S = Number(args.seconds ?? 12);
 const RATES_OUT = args['rates-out'] ?? 'test-artifacts/measured-rates.json';
-const SETTLE_S = 8;
+/**
+ * Before each case is measured. A camera sent as one stream starts small: libwebrtc's quality scaler
+ * (single-stream only; it reports itself as qualityLimitationReason "bandwidth") takes it down while
+ * the start-up estimate is low and back to 720p over 20-30 s; 8 s measured that ramp, not the call.
+ */
+const SETTLE_S = Number(args.settle ?? 30);
+/**
+ * The SFU tasks' MEDIASOUP_IO_URING (off, as theirs by default): with io_uring, while tc holds one
+ * receiver's packets on loopback, the worker's sends to everyone stalled for seconds (the publishers
+ * got none of its keyframe requests and lost their transport feedback: 4.8-7.8 s frozen pictures, 0.2-2.9 s without).
+ * `-- --io-uring on` shows it.
+ */
+const IO_URING = args['io-uring'] ?? 'off';
 const UPGRADE_SETTLE_S = 20;
-const PEOPLE = 4;
+const PEOPLE = Number(args.people ?? 4);
 
 /** One received stream of a page: its bytes so far and, for video, the height it decodes at. */
 interface Stream {
@@ -66,6 +82,11 @@ interface Sent {
   fps: number;
   /** Why the encoder sends less than it was asked for: none, cpu, bandwidth or other. */
   limitation: string;
+  /** What the encoder is asked for (bit/s), and the loss the SFU reports back for this stream (0-1). */
+  target: number;
+  lost: number;
+  /** The publishing connection's bandwidth estimate (bit/s, its selected candidate pair's availableOutgoingBitrate). */
+  estimate: number;
 }
 
 /**
@@ -78,7 +99,14 @@ async function pageStats(page: Page): Promise<{ streams: Stream[]; sent: Sent[] 
     const sent: Sent[] = [];
     for (const pc of (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []) {
       if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      const report = await pc.getStats();
+      let estimate = 0;
+      const lossOf = new Map<string, number>();
+      report.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') estimate = Number(s.availableOutgoingBitrate ?? 0);
+        if (s.type === 'remote-inbound-rtp') lossOf.set(String(s.localId), Number(s.fractionLost ?? 0));
+      });
+      report.forEach((s: Record<string, unknown>) => {
         if (s.type === 'inbound-rtp' && (s.kind === 'video' || s.kind === 'audio')) {
           const height = Number(s.frameHeight ?? 0);
           streams.push({ id: String(s.id), kind: s.kind, bytes: Number(s.bytesReceived ?? 0), ...(height && { height, width: Number(s.frameWidth) }) });
@@ -88,6 +116,9 @@ async function pageStats(page: Page): Promise<{ streams: Stream[]; sent: Sent[] 
             height: Number(s.frameHeight ?? 0),
             fps: Number(s.framesPerSecond ?? 0),
             limitation: String(s.qualityLimitationReason ?? 'none'),
+            target: Number(s.targetBitrate ?? 0),
+            lost: lossOf.get(String(s.id)) ?? 0,
+            estimate,
           });
         }
       });
@@ -172,9 +203,12 @@ function sentRow(received: Received[]): string {
     const heights = [...new Set(list.map((e) => `${e.height}p`))].join('/');
     const fps = list.reduce((n, e) => n + e.fps, 0) / list.length;
     const limits = [...new Set(list.map((e) => e.limitation))].map((l) => `${l} ${list.filter((e) => e.limitation === l).length}`).join(', ');
-    return `${rid} ${heights} ${fps.toFixed(0)} fps (${limits})`;
+    const target = list.reduce((n, e) => n + e.target, 0) / list.length / 1000;
+    const lost = Math.max(...list.map((e) => e.lost));
+    return `${rid} ${heights} ${fps.toFixed(0)} fps, asked ${target.toFixed(0)} kbit/s, loss up to ${(lost * 100).toFixed(1)}% (${limits})`;
   });
-  return `  ${''.padEnd(34)} sent: ${parts.join('; ')}`;
+  const estimates = received.map((r) => (r.sent[0]?.estimate ? (r.sent[0].estimate / 1000).toFixed(0) : '-')).join(' ');
+  return `  ${''.padEnd(34)} sent: ${parts.join('; ')}\n  ${''.padEnd(34)} publishers' estimates: ${estimates} kbit/s`;
 }
 
 /** A page's received camera at one moment (its receiving connection's inbound video). */
@@ -312,8 +346,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  if (IO_URING !== 'on' && IO_URING !== 'off') throw new Error(`--io-uring must be on or off, got "${IO_URING}"`);
   console.log(`bench:quality: ${PEOPLE} people in Chromium (fake 720p cameras) on mediasoup; ${SETTLE_S} s to settle, then ${MEASURE_S} s measured per case`);
-  const stack = await startStack({ ...engine.stackEnv, WARM_ROOMS: '2', MAX_ROOMS: '10', RECONCILE_INTERVAL_SECONDS: '1' });
+  console.log(`  MEDIASOUP_IO_URING=${IO_URING}${IO_URING === 'off' ? ' (the default; with io_uring the tc limit on loopback stalls the worker\'s sends to everyone: -- --io-uring on)' : ''}`);
+  const stack = await startStack({ ...engine.stackEnv, MEDIASOUP_IO_URING: IO_URING, WARM_ROOMS: '2', MAX_ROOMS: '10', RECONCILE_INTERVAL_SECONDS: '1' });
   const browser = await launchChromium();
   try {
     if (PARTS.has('layers')) await layers(browser, stack);

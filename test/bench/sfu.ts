@@ -127,6 +127,8 @@ function engineEnv(engine: Engine): Record<string, string> {
     MEDIASOUP_WORKERS: '1',
     MEDIASOUP_RTC_PORT: process.env.MEDIASOUP_RTC_PORT ?? '44444',
     MEDIASOUP_WORKER_BIN: bin.path,
+    // on or off: compare the worker's sends with and without io_uring
+    ...(process.env.MEDIASOUP_IO_URING && { MEDIASOUP_IO_URING: process.env.MEDIASOUP_IO_URING }),
   };
 }
 

@@ -41,7 +41,7 @@ describe('sfu-task config', () => {
       portRange: undefined,
       engine: installed ? 'mediasoup' : 'werift',
       engineReason: config.engineReason,
-      mediasoup: { workerBin: installed?.path, rtcPort: 44_444, workers: availableParallelism() },
+      mediasoup: { workerBin: installed?.path, rtcPort: 44_444, workers: availableParallelism(), ioUring: false },
       idleMs: 300_000,
       keepaliveMs: 240_000,
       rotateMs: 110 * 60_000,
@@ -79,7 +79,7 @@ describe('sfu-task config', () => {
 
   it('mediasoup: worker binary, WebRtcServer port and worker count', () => {
     const config = loadConfig({ ...base, SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/bin/true', MEDIASOUP_RTC_PORT: '50000', MEDIASOUP_WORKERS: '2' });
-    expect(config.mediasoup).toEqual({ workerBin: '/bin/true', rtcPort: 50000, workers: 2 });
+    expect(config.mediasoup).toEqual({ workerBin: '/bin/true', rtcPort: 50000, workers: 2, ioUring: false });
     expect(config.engineReason).toBe('SFU_ENGINE=mediasoup, MEDIASOUP_WORKER_BIN=/bin/true');
     expect(loadConfig({ ...base, MEDIASOUP_RTC_PORT: '0' }).mediasoup.rtcPort).toBe(0); // any free port
     // a worker found is used without SFU_ENGINE; SFU_ENGINE=werift still forces werift
@@ -89,6 +89,15 @@ describe('sfu-task config', () => {
     expect(message({ ...base, SFU_ENGINE: 'mediasoup', MEDIASOUP_WORKER_BIN: '/nonexistent/worker' })).toMatch(
       /^SFU_ENGINE=mediasoup: no mediasoup worker binary at \/nonexistent\/worker \(/,
     );
+  });
+
+  it('MEDIASOUP_IO_URING: off by default, "on" gives the workers mediasoup\'s own io_uring sends, anything else is refused', () => {
+    expect(loadConfig({ ...base, MEDIASOUP_IO_URING: 'off' }).mediasoup.ioUring).toBe(false);
+    expect(loadConfig({ ...base, MEDIASOUP_IO_URING: ' OFF ' }).mediasoup.ioUring).toBe(false);
+    expect(loadConfig({ ...base, MEDIASOUP_IO_URING: 'on' }).mediasoup.ioUring).toBe(true);
+    expect(loadConfig({ ...base, MEDIASOUP_IO_URING: '' }).mediasoup.ioUring).toBe(false);
+    expect(loadConfig(base).mediasoup.ioUring).toBe(false);
+    expect(message({ ...base, MEDIASOUP_IO_URING: 'no' })).toMatch(/MEDIASOUP_IO_URING must be "on" or "off"/);
   });
 
   it('an empty SFU_TOKEN is no token (before the signaling plane mints them)', () => {

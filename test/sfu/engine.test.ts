@@ -6,6 +6,7 @@
  * gets an error and the room keeps working.
  * No timed assertions: every wait is "until this holds" with a generous timeout.
  */
+import { release } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WeriftParticipant } from '../helpers/weriftParticipant.ts';
 import { availableEngines } from './availableEngines.ts';
@@ -182,6 +183,36 @@ describe.each(engines)('$name engine behind the room', ({ name, sfuEnv }) => {
 // werift 0.24.4 does not recover from an ICE restart it offers (its own side restarting), so on the
 // werift engine a receiving connection that lost its path is replaced by the client rejoining; see
 // iceRestart.test.ts for Chromium, and sfu-task/README.md
+describe.each(engines.filter((e) => e.name === 'mediasoup'))('$name engine and MEDIASOUP_IO_URING', ({ name, sfuEnv }) => {
+  it('by default its worker sends without io_uring (every other case here runs so too), and media is forwarded intact', async () => {
+    harness = await createHarness(name, sfuEnv.MEDIASOUP_WORKER_BIN);
+    const a = await harness.add('alice');
+    const b = await harness.add('bob');
+    await receivesFrom(a, ['bob']);
+    await receivesFrom(b, ['alice']);
+    expectIntact(a, 'bob');
+    expectIntact(b, 'alice');
+    // a worker that sends through io_uring reports its ring's counters in its dump; this one has none
+    const workers = (harness.engine as unknown as { slots: { worker: { dump(): Promise<{ liburing?: unknown }> } }[] }).slots.map((s) => s.worker);
+    expect(workers.length).toBe(1);
+    for (const worker of workers) expect((await worker.dump()).liburing).toBeUndefined();
+  });
+
+  it('MEDIASOUP_IO_URING=on: its worker sends through io_uring where the kernel has it (Linux 6 or newer), media intact just the same', async () => {
+    harness = await createHarness(name, sfuEnv.MEDIASOUP_WORKER_BIN, true);
+    const a = await harness.add('alice');
+    const b = await harness.add('bob');
+    await receivesFrom(a, ['bob']);
+    await receivesFrom(b, ['alice']);
+    expectIntact(a, 'bob');
+    expectIntact(b, 'alice');
+    const kernelHasIt = Number(release().split('.')[0]) >= 6;
+    for (const { worker } of (harness.engine as unknown as { slots: { worker: { dump(): Promise<{ liburing?: unknown }> } }[] }).slots) {
+      expect((await worker.dump()).liburing !== undefined).toBe(kernelHasIt);
+    }
+  });
+});
+
 describe.each(engines.filter((e) => e.name === 'mediasoup'))('$name engine: ICE restart of the consumer connection', ({ name, sfuEnv }) => {
   it('the client asks, the SFU offers again with new ICE credentials, and media goes on', async () => {
     harness = await createHarness(name, sfuEnv.MEDIASOUP_WORKER_BIN);

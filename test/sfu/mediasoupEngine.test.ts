@@ -508,7 +508,7 @@ describe('mediasoup engine start-up', () => {
   it('without a worker binary it refuses to start with one ConfigError line', async () => {
     let error: unknown;
     try {
-      await createEngine('mediasoup', { announcedIp: '127.0.0.1', portRange: undefined }, { workerBin: '/nonexistent/mediasoup-worker', rtcPort: 44_444, workers: 1 });
+      await createEngine('mediasoup', { announcedIp: '127.0.0.1', portRange: undefined }, { workerBin: '/nonexistent/mediasoup-worker', rtcPort: 44_444, workers: 1, ioUring: false });
     } catch (e) {
       error = e;
     }

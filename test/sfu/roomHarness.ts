@@ -28,14 +28,14 @@ export interface Harness {
 
 const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** The engine on loopback: mediasoup with one worker on any free port (its binary from availableEngines). */
-export async function startEngine(name: EngineName, workerBin?: string): Promise<Harness['engine']> {
-  const engine = await createEngine(name, { announcedIp: '127.0.0.1', portRange: undefined }, { workerBin, rtcPort: 0, workers: 1 });
+/** The engine on loopback: mediasoup with one worker on any free port (its binary from availableEngines; `ioUring`: MEDIASOUP_IO_URING=on). */
+export async function startEngine(name: EngineName, workerBin?: string, ioUring = false): Promise<Harness['engine']> {
+  const engine = await createEngine(name, { announcedIp: '127.0.0.1', portRange: undefined }, { workerBin, rtcPort: 0, workers: 1, ioUring });
   return engine as Harness['engine'];
 }
 
-export async function createHarness(name: EngineName = 'werift', workerBin?: string): Promise<Harness> {
-  const engine = await startEngine(name, workerBin);
+export async function createHarness(name: EngineName = 'werift', workerBin?: string, ioUring = false): Promise<Harness> {
+  const engine = await startEngine(name, workerBin, ioUring);
   const logger = new Logger({ serviceName: 'sfu-test', logLevel: 'SILENT' });
   const room = new Room({ roomId: ROOM_ID, sfuId: SFU_ID, engine, logger });
   const participants = new Map<string, WeriftParticipant>();

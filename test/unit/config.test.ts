@@ -56,6 +56,13 @@ describe('local stack config', () => {
     expect(() => loadLocalConfig({ WS_IDLE_SECONDS: '0' })).toThrow(/WS_IDLE_SECONDS must be a positive number/);
   });
 
+  it('MEDIASOUP_IO_URING for the SFU tasks: unset leaves theirs, on or off passed on, anything else refused', () => {
+    expect(loadLocalConfig({}).mediasoupIoUring).toBeUndefined();
+    expect(loadLocalConfig({ MEDIASOUP_IO_URING: 'Off' }).mediasoupIoUring).toBe('off');
+    expect(loadLocalConfig({ MEDIASOUP_IO_URING: 'on' }).mediasoupIoUring).toBe('on');
+    expect(() => loadLocalConfig({ MEDIASOUP_IO_URING: 'false' })).toThrow(/MEDIASOUP_IO_URING must be "on" or "off"/);
+  });
+
   it('takes sign-in settings for config.json: issuer and client id together, a default scope', () => {
     expect(loadLocalConfig({}).signIn).toBeUndefined();
     expect(loadLocalConfig({ SIGN_IN_ISSUER: 'https://login.example.com/realms/staff', SIGN_IN_CLIENT_ID: 'web' }).signIn).toEqual({

@@ -25,13 +25,14 @@ export async function createEngine(name: EngineName, network: EngineNetwork, med
       return new WeriftEngine({ announcedIp: network.announcedIp, ...(network.portRange && { portRange: network.portRange }) });
     case 'mediasoup': {
       const { requireWorkerBin } = await import('./mediasoup/workerBin.ts');
-      const config = mediasoupConfig ?? { workerBin: undefined, rtcPort: DEFAULT_MEDIASOUP_RTC_PORT, workers: 1 };
+      const config = mediasoupConfig ?? { workerBin: undefined, rtcPort: DEFAULT_MEDIASOUP_RTC_PORT, workers: 1, ioUring: false };
       process.env.MEDIASOUP_WORKER_BIN = requireWorkerBin(config.workerBin).path;
       const { MediasoupEngine } = await import('./mediasoup/MediasoupEngine.ts');
       return MediasoupEngine.start({
         announcedIp: network.announcedIp,
         rtcPort: config.rtcPort,
         workers: config.workers,
+        ioUring: config.ioUring,
         ...(hooks.onFatal && { onWorkerDied: hooks.onFatal }),
         ...(hooks.warn && { warn: hooks.warn }),
       });

@@ -25,6 +25,8 @@ export interface MediasoupEngineOptions {
   /** UDP + TCP port of worker 0's WebRtcServer; worker i uses rtcPort + i. 0: any free port. */
   rtcPort: number;
   workers: number;
+  /** Sends through io_uring where the kernel has it (mediasoup's own default); default false, as MEDIASOUP_IO_URING. */
+  ioUring?: boolean;
   logLevel?: types.WorkerLogLevel;
   /** A worker died: the room cannot go on (the caller exits). */
   onWorkerDied?: (error: Error) => void;
@@ -61,7 +63,7 @@ export class MediasoupEngine implements MediaEngine {
     try {
       for (let index = 0; index < options.workers; index++) {
         const port = options.rtcPort === 0 ? 0 : options.rtcPort + index;
-        slots.push(await createSlot({ index, announcedIp: options.announcedIp, port, logLevel: options.logLevel ?? 'warn' }));
+        slots.push(await createSlot({ index, announcedIp: options.announcedIp, port, logLevel: options.logLevel ?? 'warn', ioUring: options.ioUring ?? false }));
       }
     } catch (error) {
       for (const slot of slots) slot.worker.close();
