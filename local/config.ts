@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SIGN_IN_SCOPE, type SignInConfig } from '../protocol/index.ts';
-import { ENGINES } from '../sfu-task/src/config.ts';
+import { ENGINES, ioUringSetting } from '../sfu-task/src/config.ts';
 import { chooseEngine, type EngineChoice } from '../sfu-task/src/engines/engineChoice.ts';
 
 const port = (name: string, fallback: number) =>
@@ -77,10 +77,7 @@ const schema = z.object({
   ),
   MEDIASOUP_WORKER_BIN: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional()),
   /** Passed to the SFU tasks (sfu-task/src/config.ts): "off", the mediasoup workers send without io_uring. */
-  MEDIASOUP_IO_URING: z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
-    z.enum(['on', 'off'], { error: 'MEDIASOUP_IO_URING must be "on" or "off"' }).optional(),
-  ),
+  MEDIASOUP_IO_URING: ioUringSetting,
   TABLE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]*$/, { error: 'TABLE_PREFIX may hold only A-Z a-z 0-9 _ . -' }).default('local-'),
 });
 
@@ -103,7 +100,7 @@ export interface LocalConfig {
   wsMaxMs: number;
   /** The engine the SFU tasks run, and why (printed at start). */
   engine: EngineChoice;
-  /** MEDIASOUP_IO_URING for the SFU tasks; undefined: theirs (on). */
+  /** MEDIASOUP_IO_URING for the SFU tasks; undefined: theirs (off). */
   mediasoupIoUring: 'on' | 'off' | undefined;
 }
 

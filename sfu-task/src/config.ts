@@ -10,6 +10,12 @@ import { chooseEngine } from './engines/engineChoice.ts';
 import { ConfigError } from './errors.ts';
 
 export const ENGINES = ['werift', 'mediasoup'] as const;
+
+/** MEDIASOUP_IO_URING's values, any case and blanks around them; blank is unset (the local stack passes it on). */
+export const ioUringSetting = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+  z.enum(['on', 'off'], { error: 'MEDIASOUP_IO_URING must be "on" or "off"' }).optional(),
+);
 export type EngineName = (typeof ENGINES)[number];
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
@@ -99,10 +105,7 @@ const schema = z
     MEDIASOUP_RTC_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '0' ? undefined : v), port('MEDIASOUP_RTC_PORT')),
     MEDIASOUP_WORKERS: wholeNumber('MEDIASOUP_WORKERS', 1, 64, 'a whole number'),
     // off by default: measured on this project's machines (README, SFU engines), plain sends cost less and do not stall
-    MEDIASOUP_IO_URING: z.preprocess(
-      (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
-      z.enum(['on', 'off'], { error: 'MEDIASOUP_IO_URING must be "on" or "off"' }).default('off'),
-    ),
+    MEDIASOUP_IO_URING: ioUringSetting,
     ROOM_IDLE_SECONDS: positiveSeconds('ROOM_IDLE_SECONDS', 300),
     KEEPALIVE_SECONDS: positiveSeconds('KEEPALIVE_SECONDS', DEFAULT_KEEPALIVE_SECONDS, 540),
     SIGNALING_ROTATE_SECONDS: positiveSeconds('SIGNALING_ROTATE_SECONDS', 110 * 60, MAX_CONNECTION_SECONDS - 60),

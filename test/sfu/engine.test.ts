@@ -184,32 +184,22 @@ describe.each(engines)('$name engine behind the room', ({ name, sfuEnv }) => {
 // werift engine a receiving connection that lost its path is replaced by the client rejoining; see
 // iceRestart.test.ts for Chromium, and sfu-task/README.md
 describe.each(engines.filter((e) => e.name === 'mediasoup'))('$name engine and MEDIASOUP_IO_URING', ({ name, sfuEnv }) => {
-  it('by default its worker sends without io_uring (every other case here runs so too), and media is forwarded intact', async () => {
-    harness = await createHarness(name, sfuEnv.MEDIASOUP_WORKER_BIN);
+  // a worker that sends through io_uring reports its ring's counters in its dump; mediasoup uses io_uring on Linux 6 or newer only
+  const kernelHasIt = Number(release().split('.')[0]) >= 6;
+  it.each([
+    { setting: 'off (the default, as every other case here)', ioUring: false, counters: false },
+    { setting: 'on', ioUring: true, counters: kernelHasIt },
+  ])('$setting: the worker sends through io_uring only when on and the kernel has it, and media is forwarded intact', async ({ ioUring, counters }) => {
+    harness = await createHarness(name, sfuEnv.MEDIASOUP_WORKER_BIN, ioUring);
     const a = await harness.add('alice');
     const b = await harness.add('bob');
     await receivesFrom(a, ['bob']);
     await receivesFrom(b, ['alice']);
     expectIntact(a, 'bob');
     expectIntact(b, 'alice');
-    // a worker that sends through io_uring reports its ring's counters in its dump; this one has none
-    const workers = (harness.engine as unknown as { slots: { worker: { dump(): Promise<{ liburing?: unknown }> } }[] }).slots.map((s) => s.worker);
-    expect(workers.length).toBe(1);
-    for (const worker of workers) expect((await worker.dump()).liburing).toBeUndefined();
-  });
-
-  it('MEDIASOUP_IO_URING=on: its worker sends through io_uring where the kernel has it (Linux 6 or newer), media intact just the same', async () => {
-    harness = await createHarness(name, sfuEnv.MEDIASOUP_WORKER_BIN, true);
-    const a = await harness.add('alice');
-    const b = await harness.add('bob');
-    await receivesFrom(a, ['bob']);
-    await receivesFrom(b, ['alice']);
-    expectIntact(a, 'bob');
-    expectIntact(b, 'alice');
-    const kernelHasIt = Number(release().split('.')[0]) >= 6;
-    for (const { worker } of (harness.engine as unknown as { slots: { worker: { dump(): Promise<{ liburing?: unknown }> } }[] }).slots) {
-      expect((await worker.dump()).liburing !== undefined).toBe(kernelHasIt);
-    }
+    const { slots } = harness.engine as unknown as { slots: { worker: { dump(): Promise<{ liburing?: unknown }> } }[] };
+    expect(slots.length).toBe(1);
+    for (const { worker } of slots) expect((await worker.dump()).liburing !== undefined).toBe(counters);
   });
 });
 

@@ -14,8 +14,8 @@ export interface WorkerSlotOptions {
   /** 0: any free port (the UDP and the TCP one then differ). */
   port: number;
   logLevel: types.WorkerLogLevel;
-  /** true: the worker sends through io_uring where the kernel has it (MEDIASOUP_IO_URING=on); default plain sendmsg. */
-  ioUring?: boolean;
+  /** true: the worker sends through io_uring where the kernel has it (MEDIASOUP_IO_URING=on); false: plain sendmsg. */
+  ioUring: boolean;
 }
 
 export interface WorkerSlot {
@@ -32,7 +32,7 @@ export class WorkerSlotError extends Error {
 
 const oneLine = (error: unknown) => (error as Error).message.replace(/\s+/g, ' ');
 
-export async function createWorkerSlot({ index, announcedIp, port, logLevel, ioUring = false }: WorkerSlotOptions): Promise<WorkerSlot> {
+export async function createWorkerSlot({ index, announcedIp, port, logLevel, ioUring }: WorkerSlotOptions): Promise<WorkerSlot> {
   let worker: types.Worker;
   try {
     worker = await mediasoup.createWorker({ logLevel, appData: { index }, disableLiburing: !ioUring });
